@@ -1,0 +1,21 @@
+"""Navigation per role, available to every template as ``nav_items``."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal.roles import organisations_of, user_roles
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    items = [{"label": _("Home"), "url": reverse("home")}]
+    roles = user_roles(user)
+    for organisation in organisations_of(user).order_by("name")[:5]:
+        items.append(
+            {"label": organisation.name, "url": reverse("organisation_detail", args=[organisation.pk])}
+        )
+    if "staff" in roles:
+        items.append({"label": _("Administration"), "url": reverse("admin:index")})
+    return {"nav_items": items, "user_roles": roles}

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from portal import views
+
+admin.site.site_header = _("CNHT Connect administration")
+admin.site.site_title = _("CNHT Connect")
+admin.site.index_title = _("Sở Công Thương workspace")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("health/", views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,122 @@
+"""Shared fixtures: alice (firm admin), bob (her colleague), charlie (another firm), staff, a worker."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from portal.models import Membership
+from portal.roles import STAFF_GROUP, sync_staff_group
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    skip = pytest.mark.skip(reason="PostgreSQL only: runs in the services run of `make test`")
+    for item in items:
+        if "postgres" in item.keywords and not ON_POSTGRES:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def firm(db):
+    return OrganisationFactory(name="Công ty TNHH Cơ khí Đông Á", is_supplier=True)
+
+
+@pytest.fixture
+def alice(firm):
+    """The firm's administrator."""
+    return MembershipFactory(organisation=firm, role=Membership.Role.ADMIN, user__email="alice@donga.vn").user
+
+
+@pytest.fixture
+def bob(firm):
+    """Alice's colleague, an ordinary member of the same firm."""
+    return MembershipFactory(organisation=firm, role=Membership.Role.MEMBER, user__email="bob@donga.vn").user
+
+
+@pytest.fixture
+def charlie(db):
+    """An admin of another firm: an outsider to alice's."""
+    other = OrganisationFactory(name="Công ty Cổ phần Đúc Nhôm Miền Trung", is_supplier=True)
+    return MembershipFactory(
+        organisation=other, role=Membership.Role.ADMIN, user__email="charlie@duc.vn"
+    ).user
+
+
+@pytest.fixture
+def staff(db):
+    """A Sở Công Thương official: admin-site user in the staff group, not a superuser."""
+    user = UserFactory(email="staff@sct.danang.gov.vn", is_staff=True)
+    sync_staff_group()
+    user.groups.add(Group.objects.get(name=STAFF_GROUP))
+    return user
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker process when a broker is configured; eager tasks otherwise.
+
+    The worker is started after the test database exists and is pointed at it, so the tasks it
+    runs see what the test committed (tests using it are transactional for that reason).
+    """
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        yield None
+        return
+    from django.db import connection
+
+    from portal.celery import app
+
+    app.control.purge()  # messages left by earlier tests point at rows that are gone
+    test_db = connection.settings_dict["NAME"]
+    base_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    env = {**os.environ, "DATABASE_URL": f"{base_url}/{test_db}"}
+    log = open(Path(os.environ.get("CNHT_SERVICES_DIR", "/tmp")) / "worker.log", "ab")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            "test-worker@%h",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until(lambda: app.control.ping(timeout=0.5), timeout=60)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def wait_until(condition, timeout: float = 30.0, interval: float = 0.1):
+    """Poll ``condition`` until it returns something truthy; fail the test after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout:.0f} s")
