@@ -2,9 +2,9 @@
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
-from stdnum.vn import mst
 
 from portal.models import Membership, Organisation, Province, User
+from portal.mst import check_digit
 from portal.roles import STAFF_GROUP, sync_staff_group
 
 DEMO_PASSWORD = "demo-cnht-2026"
@@ -12,7 +12,10 @@ DEMO_PASSWORD = "demo-cnht-2026"
 
 def make_tax_code(first_nine: str) -> str:
     """A valid MST from nine digits (demo data only: the tenth is the check digit)."""
-    return first_nine + mst.calc_check_digit(first_nine)
+    digit = check_digit(first_nine)
+    if digit is None:
+        raise ValueError(f"no valid tax code starts with {first_nine}")
+    return f"{first_nine}{digit}"
 
 
 DEMO_ORGANISATIONS = [

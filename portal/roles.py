@@ -28,6 +28,20 @@ STAFF_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "user": ("view", "change"),
         "workerheartbeat": ("view",),
     },
+    "suppliers": {
+        "supplierprofile": ("view", "change"),
+        "historicalsupplierprofile": ("view",),
+        "processcapability": ALL_ACTIONS,
+        "equipment": ALL_ACTIONS,
+        "product": ALL_ACTIONS,
+        "certificate": ALL_ACTIONS,
+        "historicalcertificate": ("view",),
+        "document": ("view", "change", "delete"),
+        "cluster": ALL_ACTIONS,
+        "clustermember": ALL_ACTIONS,
+        "invitation": ("view", "delete"),
+        "possibleduplicate": ("view", "change", "delete"),
+    },
 }
 
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("health/", views.health, name="health"),
+    path("suppliers/", include("suppliers.urls")),
+    path("api/v1/", include("portal.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -52,6 +52,29 @@ def charlie(db):
 
 
 @pytest.fixture
+def profile(firm):
+    """Alice's firm's supplier profile (pending verification)."""
+    from suppliers.services import supplier_profile_create
+
+    return supplier_profile_create(organisation=firm)
+
+
+@pytest.fixture
+def other_profile(charlie):
+    """Charlie's firm's supplier profile: another supplier, an outsider to alice's firm."""
+    from suppliers.services import supplier_profile_create
+
+    return supplier_profile_create(organisation=charlie.memberships.get().organisation)
+
+
+@pytest.fixture
+def buyer(db):
+    """A purchasing engineer of an OEM buyer organisation."""
+    oem = OrganisationFactory(name="Công ty TNHH VinFast Thương mại", is_supplier=False, is_buyer=True)
+    return MembershipFactory(organisation=oem, role=Membership.Role.MEMBER, user__email="dan@vinfast.vn").user
+
+
+@pytest.fixture
 def staff(db):
     """A Sở Công Thương official: admin-site user in the staff group, not a superuser."""
     user = UserFactory(email="staff@sct.danang.gov.vn", is_staff=True)

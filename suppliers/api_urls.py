@@ -1,0 +1,1 @@
+urlpatterns: list = []  # /api/v1/suppliers/ (filled by its issue area)

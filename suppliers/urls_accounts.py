@@ -1,0 +1,1 @@
+urlpatterns: list = []  # registration, e-mail verification, colleagues (filled by its issue area)

@@ -1,0 +1,1 @@
+urlpatterns: list = []  # profile forms, profile page, documents (filled by its issue area)
