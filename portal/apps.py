@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_staff_group(sender, **kwargs):
-    # Permissions are created in post_migrate too; ours runs after auth's, as portal comes later.
+    # post_migrate is sent once per app and auth creates each app's permissions in its own
+    # receiver, so we resync after every app: the last run sees every permission.
     from portal.roles import sync_staff_group
 
     sync_staff_group()
@@ -15,4 +16,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal and reference data")
 
     def ready(self):
-        post_migrate.connect(_sync_staff_group, sender=self, dispatch_uid="portal_staff_group")
+        post_migrate.connect(_sync_staff_group, dispatch_uid="portal_staff_group")
