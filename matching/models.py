@@ -1,1 +1,239 @@
-"""Models of this app arrive with its issue; the app exists so the layout is fixed from day one."""
+"""Part requests posted by OEM buyers, and the match scores of suppliers against them."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Organisation, ProductGroup, Province, Term
+from suppliers.models import CapacityUnit, SupplierProfile
+
+
+class PartRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=PartRequest.Status.OPEN)
+
+    def of_buyer(self, organisations):
+        return self.filter(buyer__in=organisations)
+
+
+class PartRequest(models.Model):
+    """What a buyer needs made: the requirements suppliers are scored against."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        AWARDED = "awarded", _("Awarded")
+
+    class Visibility(models.TextChoices):
+        VERIFIED_SUPPLIERS = "verified", _("All verified suppliers")
+        INVITED_ONLY = "invited", _("Invited suppliers only")
+
+    buyer = models.ForeignKey(
+        Organisation, verbose_name=_("buyer"), on_delete=models.CASCADE, related_name="part_requests"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+    description = models.TextField(_("description (Vietnamese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    product_group = models.ForeignKey(
+        ProductGroup,
+        verbose_name=_("product group / vehicle system"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    required_processes = models.ManyToManyField(
+        Term,
+        verbose_name=_("required processes (must-have)"),
+        related_name="+",
+        blank=True,
+        limit_choices_to={"kind": Term.Kind.PROCESS},
+    )
+    optional_processes = models.ManyToManyField(
+        Term,
+        verbose_name=_("optional processes"),
+        related_name="+",
+        blank=True,
+        limit_choices_to={"kind": Term.Kind.PROCESS},
+    )
+    materials = models.ManyToManyField(
+        Term,
+        verbose_name=_("materials"),
+        related_name="+",
+        blank=True,
+        limit_choices_to={"kind": Term.Kind.MATERIAL},
+    )
+    required_certifications = models.ManyToManyField(
+        Term,
+        verbose_name=_("required certifications"),
+        related_name="+",
+        blank=True,
+        limit_choices_to={"kind": Term.Kind.CERTIFICATION},
+    )
+    annual_volume = models.DecimalField(
+        _("annual volume"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    volume_unit = models.CharField(
+        _("unit"), max_length=4, choices=CapacityUnit.choices, default=CapacityUnit.PIECES
+    )
+    tolerance_mm = models.DecimalField(
+        _("tolerance (mm)"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    part_size_mm = models.PositiveIntegerField(_("largest dimension (mm)"), null=True, blank=True)
+    part_weight_kg = models.DecimalField(
+        _("part weight (kg)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    delivery_province = models.ForeignKey(
+        Province, verbose_name=_("delivery site (province)"), on_delete=models.PROTECT
+    )
+    response_deadline = models.DateField(_("response deadline"), null=True, blank=True)
+    needed_by = models.DateField(_("needed by"), null=True, blank=True)
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.VERIFIED_SUPPLIERS,
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    awarded_to = models.ForeignKey(
+        Organisation,
+        verbose_name=_("awarded to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="awarded_requests",
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    matches_computed_at = models.DateTimeField(_("matches computed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PartRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("part request")
+        verbose_name_plural = _("part requests")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+def request_document_upload_to(instance, filename: str) -> str:
+    """A server-generated name: nothing the uploader typed reaches the file system."""
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"requests/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class RequestDocument(models.Model):
+    """A drawing or specification of a request: the buyer and invited suppliers only."""
+
+    request = models.ForeignKey(PartRequest, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=request_document_upload_to)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request document")
+        verbose_name_plural = _("request documents")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.title or self.original_name
+
+
+class MatchScore(models.Model):
+    """How well one supplier fits one request, with the reasons: written by the engine only."""
+
+    request = models.ForeignKey(PartRequest, on_delete=models.CASCADE, related_name="scores")
+    supplier = models.ForeignKey(SupplierProfile, on_delete=models.CASCADE, related_name="scores")
+    total = models.FloatField(_("score"))
+    eligible = models.BooleanField(_("eligible"))
+    # {criterion: sub-score 0–1}; reasons are rendered from it and the gaps (see matching.explain).
+    breakdown = models.JSONField(_("breakdown"))
+    # [[gap code, detail], …], e.g. [["certification", "iatf-16949"], ["capacity", 40]].
+    gaps = models.JSONField(_("gaps"), default=list)
+    engine_version = models.CharField(max_length=20)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("match score")
+        verbose_name_plural = _("match scores")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "supplier"], name="match_request_supplier_unique")
+        ]
+        indexes = [models.Index(fields=["request", "-eligible", "-total"], name="match_rank_idx")]
+
+    def __str__(self):
+        return f"{self.supplier} → {self.request}: {self.total:.1f}"
+
+
+class RecomputeMark(models.Model):
+    """Something whose scores are stale. The database, not the broker, is the source of truth.
+
+    A change writes a mark in its own transaction and enqueues a task after commit. A worker
+    claims a batch of marks (``SELECT … FOR UPDATE SKIP LOCKED``, then ``claimed_at``), commits the
+    claim, recomputes, and deletes each mark only if it was not marked again meanwhile. Lost
+    messages are harmless: the beat sweep finds the marks. A worker killed mid-task leaves its
+    claim, which expires after the lease and is redone; ``attempts`` bounds the redoing.
+    """
+
+    class Kind(models.TextChoices):
+        SUPPLIER = "supplier", _("Supplier")
+        REQUEST = "request", _("Request")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    marked_at = models.DateTimeField(default=timezone.now)
+    # A worker's claim; a claim older than the lease is taken again (the worker died).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("recompute mark")
+        verbose_name_plural = _("recompute marks")
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="recompute_mark_unique")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"
+
+
+class RecomputeRun(models.Model):
+    """One recompute by a worker: how much it did and how long it took (for staff and tests)."""
+
+    class Kind(models.TextChoices):
+        MARKED = "marked", _("Marked changes")
+        FULL = "full", _("Full recompute")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    suppliers = models.PositiveIntegerField(default=0)
+    requests = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("recompute run")
+        verbose_name_plural = _("recompute runs")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M:%S}"

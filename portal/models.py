@@ -85,6 +85,8 @@ class Province(BilingualName):
 
     code = models.CharField(_("code"), max_length=2, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
     search_key = models.CharField(max_length=200, editable=False, db_index=True)
 
     class Meta:

@@ -31,7 +31,17 @@ def load_reference_data(apps) -> int:
     model = apps.get_model
     Province = model("portal", "Province")
     written = sum(
-        _upsert(Province, {"code": code}, {"name_vi": name_vi, "name_en": name_en, "kind": kind})
+        _upsert(
+            Province,
+            {"code": code},
+            {
+                "name_vi": name_vi,
+                "name_en": name_en,
+                "kind": kind,
+                "latitude": data.PROVINCE_CENTRES[code][0],
+                "longitude": data.PROVINCE_CENTRES[code][1],
+            },
+        )
         for code, name_vi, name_en, kind in data.PROVINCES
     )
     provinces = {p.code: p for p in Province.objects.all()}

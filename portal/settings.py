@@ -14,6 +14,7 @@ Every variable is listed in README.md ("Configuration").
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -128,7 +129,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Marks left behind (broker down, worker killed) are served within a minute.
+    "matching-sweep": {"task": "matching.recompute_marked_task", "schedule": 60.0},
+    "matching-expired-certificates": {
+        "task": "matching.mark_expired_certificates_task",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    "matching-nightly-full-recompute": {
+        "task": "matching.recompute_all_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "portal-heartbeat": {"task": "portal.heartbeat_task", "schedule": 60.0},
+}
 
 # --- Accounts --------------------------------------------------------------------------------
 
@@ -230,3 +243,7 @@ LOGGING = {
 # allauth: do not mail addresses that have no account (no enumeration, no spam relay).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+
+# A page that saves while Redis is down must not hang on the broker: fail fast, the recompute
+# mark is already in the database and the beat sweep serves it when the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}

@@ -1,0 +1,407 @@
+"""How well a supplier fits a part request: pure functions over plain data (no ORM, no settings).
+
+Two implementations that must agree (tests/matching/test_scoring_agreement.py checks it with
+hypothesis on random data):
+
+* ``score_pair`` — the reference, one supplier and one request at a time, written to be read.
+  It *is* the specification.
+* ``FastEngine`` — the same arithmetic vectorised with numpy over all suppliers at once
+  (boolean matrices for processes, materials and certificates, float columns for capacity,
+  tolerance and distance), used for recomputes.
+
+Every criterion yields a sub-score in [0, 1]; the total is 100 × Σ weight × sub-score. Gaps say
+what is missing; a *hard* gap (a missing must-have process, a required certification not valid on
+the needed-by date, a suspended firm) makes the supplier not eligible, but it is still scored
+so buyers and staff can see near misses.
+"""
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+ENGINE_VERSION = "1.0"
+
+# Weights (sum to 1). Why these numbers: what an OEM purchasing engineer screens first.
+WEIGHTS: dict[str, float] = {
+    # Can they make it at all? The must-have processes decide most of the fit.
+    "processes": 0.30,
+    # Nice-to-have processes (e.g. painting after stamping) save a second supplier.
+    "optional": 0.05,
+    # Experience with the specified materials.
+    "materials": 0.10,
+    # Certifications are gatekeepers in automotive (IATF 16949): high weight, and hard.
+    "certifications": 0.15,
+    # Can they make enough? Capacity against the annual volume.
+    "capacity": 0.10,
+    # Can they hold the tolerance?
+    "tolerance": 0.08,
+    # Logistics cost and the cluster policy of the Đề án: nearby and in-cluster suppliers first.
+    "location": 0.10,
+    # Verified by the Sở Công Thương and keeping the profile current.
+    "trust": 0.07,
+    # The words of the request found in the supplier's products and description.
+    "text": 0.05,
+}
+CRITERIA: tuple[str, ...] = tuple(WEIGHTS)
+HARD_GAPS = frozenset({"process", "certification", "certification_expired", "suspended"})
+
+DISTANCE_SCALE_KM = 300.0  # a supplier 300 km away gets half the location score
+CLUSTER_BONUS = 0.5  # member of a cluster anchored by the buyer
+UNKNOWN_CAPACITY = 0.5  # capacity declared in another unit, or not at all
+UNKNOWN_TOLERANCE = 0.3  # no tolerance declared for the relevant processes
+FRESH_DAYS = 180  # profiles updated within this many days are fully fresh
+STALE_FLOOR = 0.5
+STALE_SPAN_DAYS = 1100.0
+VERIFICATION_SCORE = {"verified": 1.0, "pending": 0.5, "suspended": 0.0}
+
+
+@dataclass(frozen=True)
+class Capability:
+    process: int
+    monthly_capacity: float | None = None
+    unit: str = "pcs"
+    tolerance_mm: float | None = None
+
+
+@dataclass(frozen=True)
+class CertificateRecord:
+    standard: int
+    expires: int  # proleptic Gregorian ordinal (date.toordinal())
+    issued: int | None = None
+
+
+@dataclass(frozen=True)
+class SupplierData:
+    id: int
+    processes: tuple[Capability, ...] = ()
+    materials: frozenset[int] = frozenset()
+    certificates: tuple[CertificateRecord, ...] = ()
+    province: str = ""
+    cluster_anchors: frozenset[int] = frozenset()
+    verification: str = "pending"
+    updated_day: int = 0
+    tokens: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class RequestData:
+    id: int
+    buyer: int
+    today: int
+    needed_by: int
+    province: str
+    required_processes: frozenset[int] = frozenset()
+    optional_processes: frozenset[int] = frozenset()
+    materials: frozenset[int] = frozenset()
+    certifications: frozenset[int] = frozenset()
+    annual_volume: float | None = None
+    unit: str = "pcs"
+    tolerance_mm: float | None = None
+    tokens: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Distances:
+    """Great-circle kilometres between provinces, from their centres."""
+
+    km: Mapping[tuple[str, str], float] = field(default_factory=dict)
+
+    @classmethod
+    def from_centres(cls, centres: Mapping[str, tuple[float, float]]) -> "Distances":
+        return cls({(a, b): great_circle_km(centres[a], centres[b]) for a in centres for b in centres})
+
+    def between(self, a: str, b: str) -> float:
+        return 0.0 if a == b else self.km.get((a, b), math.inf)
+
+
+@dataclass(frozen=True)
+class PairScore:
+    total: float
+    eligible: bool
+    breakdown: dict[str, float]
+    gaps: list[list]
+
+
+def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def total_of(breakdown: Mapping[str, float]) -> float:
+    """100 × the weighted sum, added in the fixed order of CRITERIA (both engines do the same)."""
+    total = 0.0
+    for criterion in CRITERIA:
+        total += WEIGHTS[criterion] * breakdown[criterion]
+    return 100.0 * total
+
+
+# --- The reference: one pair at a time -------------------------------------------------------
+
+
+def _fraction(wanted: frozenset[int], have: Iterable[int]) -> float:
+    return 1.0 if not wanted else len(wanted & frozenset(have)) / len(wanted)
+
+
+def _valid_standards(supplier: SupplierData, day: int) -> set[int]:
+    return {
+        c.standard
+        for c in supplier.certificates
+        if (c.issued is None or c.issued <= day) and c.expires >= day
+    }
+
+
+def _relevant(supplier: SupplierData, request: RequestData) -> list[Capability]:
+    """The capabilities a request's capacity and tolerance are judged on."""
+    if not request.required_processes:
+        return list(supplier.processes)
+    return [c for c in supplier.processes if c.process in request.required_processes]
+
+
+def capacity_score(supplier: SupplierData, request: RequestData) -> tuple[float, list]:
+    if request.annual_volume is None or request.annual_volume <= 0 or not request.required_processes:
+        return 1.0, []
+    comparable = [
+        12.0 * c.monthly_capacity
+        for c in _relevant(supplier, request)
+        if c.monthly_capacity is not None and c.unit == request.unit
+    ]
+    if not comparable:
+        return UNKNOWN_CAPACITY, [["capacity_unknown", None]]
+    ratio = min(comparable) / request.annual_volume
+    if ratio >= 1.0:
+        return 1.0, []
+    return ratio, [["capacity", round(100 * ratio)]]
+
+
+def tolerance_score(supplier: SupplierData, request: RequestData) -> tuple[float, list]:
+    if request.tolerance_mm is None:
+        return 1.0, []
+    declared = [c.tolerance_mm for c in _relevant(supplier, request) if c.tolerance_mm is not None]
+    if not declared:
+        return UNKNOWN_TOLERANCE, [["tolerance_unknown", None]]
+    best = min(declared)
+    if best <= request.tolerance_mm:
+        return 1.0, []
+    return request.tolerance_mm / best, [["tolerance", best]]
+
+
+def location_score(supplier: SupplierData, request: RequestData, distances: Distances) -> float:
+    decay = 1.0 / (1.0 + distances.between(supplier.province, request.province) / DISTANCE_SCALE_KM)
+    bonus = CLUSTER_BONUS if request.buyer in supplier.cluster_anchors else 0.0
+    return min(1.0, decay + bonus)
+
+
+def trust_score(supplier: SupplierData, request: RequestData) -> float:
+    age = request.today - supplier.updated_day
+    freshness = 1.0 if age <= FRESH_DAYS else max(STALE_FLOOR, 1.0 - (age - FRESH_DAYS) / STALE_SPAN_DAYS)
+    return 0.7 * VERIFICATION_SCORE[supplier.verification] + 0.3 * freshness
+
+
+def text_score(supplier: SupplierData, request: RequestData) -> float:
+    if not request.tokens:
+        return 1.0
+    return len(request.tokens & supplier.tokens) / len(request.tokens)
+
+
+def pair_gaps(supplier: SupplierData, request: RequestData) -> list[list]:
+    """What the supplier lacks for this request, hard gaps first."""
+    have = {c.process for c in supplier.processes}
+    gaps: list[list] = [["process", p] for p in sorted(request.required_processes - have)]
+    valid = _valid_standards(supplier, request.needed_by)
+    held = {c.standard for c in supplier.certificates}
+    for standard in sorted(request.certifications - valid):
+        gaps.append(["certification_expired" if standard in held else "certification", standard])
+    if supplier.verification == "suspended":
+        gaps.append(["suspended", None])
+    gaps += [["material", m] for m in sorted(request.materials - supplier.materials)]
+    gaps += capacity_score(supplier, request)[1] + tolerance_score(supplier, request)[1]
+    return gaps
+
+
+def score_pair(supplier: SupplierData, request: RequestData, distances: Distances) -> PairScore:
+    """The reference scoring of one supplier against one request."""
+    have = [c.process for c in supplier.processes]
+    breakdown = {
+        "processes": _fraction(request.required_processes, have),
+        "optional": _fraction(request.optional_processes, have),
+        "materials": _fraction(request.materials, supplier.materials),
+        "certifications": _fraction(request.certifications, _valid_standards(supplier, request.needed_by)),
+        "capacity": capacity_score(supplier, request)[0],
+        "tolerance": tolerance_score(supplier, request)[0],
+        "location": location_score(supplier, request, distances),
+        "trust": trust_score(supplier, request),
+        "text": text_score(supplier, request),
+    }
+    gaps = pair_gaps(supplier, request)
+    eligible = not any(code in HARD_GAPS for code, _detail in gaps)
+    return PairScore(total_of(breakdown), eligible, breakdown, gaps)
+
+
+# --- The fast engine: one request against all suppliers --------------------------------------
+
+
+def _index(values: Iterable[int]) -> dict[int, int]:
+    return {value: column for column, value in enumerate(sorted(set(values)))}
+
+
+class FastEngine:
+    """All suppliers as matrices, built once; ``score`` scores one request against all of them."""
+
+    def __init__(self, suppliers: Sequence[SupplierData], distances: Distances):
+        self.suppliers = list(suppliers)
+        self.ids = np.array([s.id for s in self.suppliers], dtype=np.int64)
+        self._build_processes()
+        self._build_materials_and_certificates()
+        self._build_places_and_trust(distances)
+        self._build_tokens()
+
+    def __len__(self) -> int:
+        return len(self.suppliers)
+
+    def _build_processes(self) -> None:
+        self.process_col = _index(c.process for s in self.suppliers for c in s.processes)
+        self.units = sorted({c.unit for s in self.suppliers for c in s.processes} | {"pcs"})
+        shape = (len(self.suppliers), len(self.process_col))
+        self.has_process = np.zeros(shape, dtype=bool)
+        self.annual_capacity = np.full(shape, np.nan)
+        self.capacity_unit = np.full(shape, -1, dtype=np.int16)
+        self.tolerance = np.full(shape, np.nan)
+        for row, supplier in enumerate(self.suppliers):
+            for c in supplier.processes:
+                col = self.process_col[c.process]
+                self.has_process[row, col] = True
+                if c.monthly_capacity is not None:
+                    self.annual_capacity[row, col] = 12.0 * c.monthly_capacity
+                    self.capacity_unit[row, col] = self.units.index(c.unit)
+                if c.tolerance_mm is not None:
+                    self.tolerance[row, col] = c.tolerance_mm
+
+    def _build_materials_and_certificates(self) -> None:
+        self.material_col = _index(m for s in self.suppliers for m in s.materials)
+        self.has_material = np.zeros((len(self.suppliers), len(self.material_col)), dtype=bool)
+        for row, supplier in enumerate(self.suppliers):
+            self.has_material[row, [self.material_col[m] for m in supplier.materials]] = True
+        records = [(row, c) for row, s in enumerate(self.suppliers) for c in s.certificates]
+        self.cert_col = _index(c.standard for _row, c in records)
+        self.cert_row = np.array([row for row, _c in records], dtype=np.int64)
+        self.cert_std = np.array([self.cert_col[c.standard] for _row, c in records], dtype=np.int64)
+        self.cert_issued = np.array(
+            [-1 if c.issued is None else c.issued for _r, c in records], dtype=np.int64
+        )
+        self.cert_expires = np.array([c.expires for _row, c in records], dtype=np.int64)
+        self.holds_cert = np.zeros((len(self.suppliers), len(self.cert_col)), dtype=bool)
+        self.holds_cert[self.cert_row, self.cert_std] = True
+
+    def _build_places_and_trust(self, distances: Distances) -> None:
+        self.distances = distances
+        self.provinces = sorted({s.province for s in self.suppliers})
+        self.province_row = np.array(
+            [self.provinces.index(s.province) for s in self.suppliers], dtype=np.int64
+        )
+        self.anchor_members: dict[int, np.ndarray] = {}
+        for row, supplier in enumerate(self.suppliers):
+            for anchor in supplier.cluster_anchors:
+                self.anchor_members.setdefault(anchor, np.zeros(len(self.suppliers), dtype=bool))[row] = True
+        self.verification = np.array([VERIFICATION_SCORE[s.verification] for s in self.suppliers])
+        self.suspended = np.array([s.verification == "suspended" for s in self.suppliers], dtype=bool)
+        self.updated_day = np.array([s.updated_day for s in self.suppliers], dtype=np.int64)
+
+    def _build_tokens(self) -> None:
+        postings: dict[str, list[int]] = {}
+        for row, supplier in enumerate(self.suppliers):
+            for token in supplier.tokens:
+                postings.setdefault(token, []).append(row)
+        self.postings = {token: np.array(rows, dtype=np.int64) for token, rows in postings.items()}
+
+    # -- criteria ---------------------------------------------------------------------------
+
+    def _coverage(self, wanted: frozenset[int], columns: dict[int, int], matrix: np.ndarray) -> np.ndarray:
+        n = len(self.suppliers)
+        if not wanted:
+            return np.ones(n)
+        cols = [columns[w] for w in wanted if w in columns]
+        return matrix[:, cols].sum(axis=1) / len(wanted)
+
+    def _relevant_columns(self, request: RequestData) -> tuple[list[int], np.ndarray]:
+        if request.required_processes:
+            cols = [self.process_col[p] for p in request.required_processes if p in self.process_col]
+        else:
+            cols = list(range(len(self.process_col)))
+        return cols, self.has_process[:, cols]
+
+    def _capacity(self, request: RequestData) -> np.ndarray:
+        n = len(self.suppliers)
+        if request.annual_volume is None or request.annual_volume <= 0 or not request.required_processes:
+            return np.ones(n)
+        cols, has = self._relevant_columns(request)
+        unit = self.units.index(request.unit) if request.unit in self.units else -2
+        usable = has & (self.capacity_unit[:, cols] == unit) & ~np.isnan(self.annual_capacity[:, cols])
+        values = np.where(usable, self.annual_capacity[:, cols], np.inf)
+        bottleneck = values.min(axis=1) if cols else np.full(n, np.inf)
+        ratio = np.minimum(1.0, bottleneck / request.annual_volume)
+        return np.where(usable.any(axis=1), ratio, UNKNOWN_CAPACITY)
+
+    def _tolerance(self, request: RequestData) -> np.ndarray:
+        n = len(self.suppliers)
+        if request.tolerance_mm is None:
+            return np.ones(n)
+        cols, has = self._relevant_columns(request)
+        usable = has & ~np.isnan(self.tolerance[:, cols])
+        best = np.where(usable, self.tolerance[:, cols], np.inf).min(axis=1) if cols else np.full(n, np.inf)
+        with np.errstate(divide="ignore"):
+            ratio = np.where(best <= request.tolerance_mm, 1.0, request.tolerance_mm / best)
+        return np.where(usable.any(axis=1), ratio, UNKNOWN_TOLERANCE)
+
+    def _valid_certificates(self, day: int) -> np.ndarray:
+        valid = np.zeros((len(self.suppliers), len(self.cert_col)), dtype=bool)
+        ok = (self.cert_issued <= day) & (self.cert_expires >= day)
+        valid[self.cert_row[ok], self.cert_std[ok]] = True
+        return valid
+
+    def _location(self, request: RequestData) -> np.ndarray:
+        km = np.array([self.distances.between(p, request.province) for p in self.provinces])
+        decay = (1.0 / (1.0 + km / DISTANCE_SCALE_KM))[self.province_row]
+        members = self.anchor_members.get(request.buyer)
+        bonus = CLUSTER_BONUS * members if members is not None else 0.0
+        return np.minimum(1.0, decay + bonus)
+
+    def _trust(self, request: RequestData) -> np.ndarray:
+        age = request.today - self.updated_day
+        stale = np.maximum(STALE_FLOOR, 1.0 - (age - FRESH_DAYS) / STALE_SPAN_DAYS)
+        return 0.7 * self.verification + 0.3 * np.where(age <= FRESH_DAYS, 1.0, stale)
+
+    def _text(self, request: RequestData) -> np.ndarray:
+        n = len(self.suppliers)
+        if not request.tokens:
+            return np.ones(n)
+        hits = np.zeros(n)
+        for token in request.tokens:
+            rows = self.postings.get(token)
+            if rows is not None:
+                hits[rows] += 1.0
+        return hits / len(request.tokens)
+
+    def score(self, request: RequestData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(totals, eligible, sub-scores with one column per criterion in CRITERIA order)."""
+        valid = self._valid_certificates(request.needed_by)
+        subs = np.column_stack(
+            [
+                self._coverage(request.required_processes, self.process_col, self.has_process),
+                self._coverage(request.optional_processes, self.process_col, self.has_process),
+                self._coverage(request.materials, self.material_col, self.has_material),
+                self._coverage(request.certifications, self.cert_col, valid),
+                self._capacity(request),
+                self._tolerance(request),
+                self._location(request),
+                self._trust(request),
+                self._text(request),
+            ]
+        )
+        totals = np.zeros(len(self.suppliers))
+        for column, criterion in enumerate(CRITERIA):
+            totals += WEIGHTS[criterion] * subs[:, column]
+        eligible = (subs[:, 0] == 1.0) & (subs[:, 3] == 1.0) & ~self.suspended
+        return 100.0 * totals, eligible, subs

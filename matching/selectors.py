@@ -1,0 +1,180 @@
+"""Reads for matching: the plain scoring inputs built from the database, and ranked results."""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from matching.models import MatchScore, PartRequest
+from matching.scoring import Capability, CertificateRecord, Distances, RequestData, SupplierData
+from portal.models import Province
+from portal.text import fold
+from suppliers.models import Certificate, ClusterMember, ProcessCapability, SupplierProfile
+
+# Words too common to say anything about a fit (folded).
+STOPWORDS = frozenset(
+    [
+        "va",
+        "cua",
+        "cho",
+        "cac",
+        "voi",
+        "la",
+        "co",
+        "trong",
+        "tren",
+        "duoi",
+        "theo",
+        "mot",
+        "nhung",
+        "nay",
+        "do",
+        "de",
+        "khi",
+        "tai",
+        "tu",
+        "den",
+        "the",
+        "and",
+        "for",
+        "with",
+        "of",
+        "to",
+        "in",
+        "on",
+        "a",
+        "an",
+        "by",
+        "or",
+        "from",
+        "as",
+        "at",
+        "is",
+        "are",
+        "be",
+    ]
+)
+
+
+def text_tokens(*texts: str) -> frozenset[str]:
+    """Folded words of two letters or more, stop words dropped: the text criterion's unit."""
+    return frozenset(
+        word for text in texts for word in fold(text).split() if len(word) > 1 and word not in STOPWORDS
+    )
+
+
+def distances() -> Distances:
+    centres = {
+        p.code: (p.latitude, p.longitude)
+        for p in Province.objects.exclude(latitude=None).only("code", "latitude", "longitude")
+    }
+    return Distances.from_centres(centres)
+
+
+def _to_float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def supplier_data(profile_ids: list[int] | None = None) -> list[SupplierData]:
+    """Scoring inputs for the given profiles (all when None), in five queries whatever the count."""
+    profiles = SupplierProfile.objects.all()
+    if profile_ids is not None:
+        profiles = profiles.filter(pk__in=profile_ids)
+    rows = list(
+        profiles.values_list(
+            "pk",
+            "organisation_id",
+            "organisation__province__code",
+            "verification_status",
+            "updated_at",
+            "search_document",
+        ).order_by("pk")
+    )
+    ids = [row[0] for row in rows]
+    processes, materials, certificates = defaultdict(list), defaultdict(set), defaultdict(list)
+    for pid, process, capacity, unit, tolerance in ProcessCapability.objects.filter(
+        profile_id__in=ids
+    ).values_list("profile_id", "process_id", "monthly_capacity", "capacity_unit", "best_tolerance_mm"):
+        processes[pid].append(Capability(process, _to_float(capacity), unit, _to_float(tolerance)))
+    through = SupplierProfile.materials.through
+    for pid, term in through.objects.filter(supplierprofile_id__in=ids).values_list(
+        "supplierprofile_id", "term_id"
+    ):
+        materials[pid].add(term)
+    for pid, standard, issued, expires in Certificate.objects.filter(profile_id__in=ids).values_list(
+        "profile_id", "standard_id", "issued_on", "expires_on"
+    ):
+        certificates[pid].append(
+            CertificateRecord(standard, expires.toordinal(), issued.toordinal() if issued else None)
+        )
+    anchors = _cluster_anchors({row[1] for row in rows})
+    return [
+        SupplierData(
+            id=pid,
+            processes=tuple(processes[pid]),
+            materials=frozenset(materials[pid]),
+            certificates=tuple(certificates[pid]),
+            province=province or "",
+            cluster_anchors=anchors.get(org, frozenset()),
+            verification=status,
+            updated_day=timezone.localdate(updated).toordinal(),
+            tokens=text_tokens(document),
+        )
+        for pid, org, province, status, updated, document in rows
+    ]
+
+
+def _cluster_anchors(organisation_ids: set[int]) -> dict[int, frozenset[int]]:
+    """organisation → the anchor OEMs of the active clusters it belongs to."""
+    active = ClusterMember.objects.filter(status=ClusterMember.Status.ACTIVE)
+    anchor_of = defaultdict(set)
+    for cluster, org in active.filter(role=ClusterMember.Role.ANCHOR).values_list(
+        "cluster_id", "organisation_id"
+    ):
+        anchor_of[cluster].add(org)
+    result = defaultdict(set)
+    for cluster, org in active.filter(organisation_id__in=organisation_ids).values_list(
+        "cluster_id", "organisation_id"
+    ):
+        result[org] |= anchor_of[cluster]
+    return {org: frozenset(found) for org, found in result.items()}
+
+
+def request_data(
+    requests: QuerySet | list[PartRequest], today: datetime.date | None = None
+) -> list[RequestData]:
+    """Scoring inputs for part requests (with their many-to-many requirements prefetched)."""
+    today = today or timezone.localdate()
+    requests = (
+        PartRequest.objects.filter(pk__in=[r.pk for r in requests])
+        .select_related("delivery_province")
+        .prefetch_related("required_processes", "optional_processes", "materials", "required_certifications")
+    )
+    return [
+        RequestData(
+            id=r.pk,
+            buyer=r.buyer_id,
+            today=today.toordinal(),
+            needed_by=max(r.needed_by or today, today).toordinal(),
+            province=r.delivery_province.code,
+            required_processes=frozenset(t.pk for t in r.required_processes.all()),
+            optional_processes=frozenset(t.pk for t in r.optional_processes.all()),
+            materials=frozenset(t.pk for t in r.materials.all()),
+            certifications=frozenset(t.pk for t in r.required_certifications.all()),
+            annual_volume=_to_float(r.annual_volume),
+            unit=r.volume_unit,
+            tolerance_mm=_to_float(r.tolerance_mm),
+            tokens=text_tokens(r.title, r.title_en, r.description, r.description_en),
+        )
+        for r in requests
+    ]
+
+
+def ranked_matches(request: PartRequest) -> QuerySet:
+    """A request's stored scores, eligible first, best first."""
+    return (
+        MatchScore.objects.filter(request=request)
+        .select_related("supplier__organisation__province")
+        .order_by("-eligible", "-total", "supplier_id")
+    )

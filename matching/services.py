@@ -1,0 +1,301 @@
+"""Writes for matching: recompute marks, score rows, and the recompute runs themselves.
+
+The flow (see RecomputeMark): a change marks what it touched, in its own transaction, and
+enqueues ``recompute_marked_task`` after commit. The task calls ``recompute_marked``, which
+claims marks, recomputes and clears them. Nothing here enqueues inside an open transaction.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Count, F, Min, Q
+from django.utils import timezone
+
+from matching import selectors
+from matching.models import MatchScore, PartRequest, RecomputeMark, RecomputeRun
+from matching.scoring import CRITERIA, ENGINE_VERSION, FastEngine, RequestData, pair_gaps
+
+log = logging.getLogger(__name__)
+
+MAX_ELIGIBLE_STORED = 500  # per request; pages say "500+" when the cap is reached
+MAX_NEAR_MISSES = 25  # the best non-eligible suppliers kept per request, with their gaps
+CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this belongs to a dead worker
+MAX_ATTEMPTS = 3  # a mark claimed this often without finishing is left for staff (poison)
+BATCH_SIZE = 500  # marks taken per run
+
+
+# --- Marks ----------------------------------------------------------------------------------
+
+
+def mark_for_recompute(*, supplier_ids: Iterable[int] = (), request_ids: Iterable[int] = ()) -> None:
+    """Record that these scores are stale and, once the caller's transaction commits, enqueue work."""
+    now = timezone.now()
+    marks = [
+        RecomputeMark(kind=RecomputeMark.Kind.SUPPLIER, object_id=i, marked_at=now) for i in supplier_ids
+    ]
+    marks += [RecomputeMark(kind=RecomputeMark.Kind.REQUEST, object_id=i, marked_at=now) for i in request_ids]
+    if not marks:
+        return
+    RecomputeMark.objects.bulk_create(
+        marks,
+        update_conflicts=True,
+        unique_fields=["kind", "object_id"],
+        update_fields=["marked_at", "claimed_at", "attempts"],
+    )
+    transaction.on_commit(enqueue_recompute)
+
+
+def enqueue_recompute() -> None:
+    """Ask a worker to run; if the broker is down the marks wait for the beat sweep."""
+    from matching.tasks import recompute_marked_task
+
+    try:
+        recompute_marked_task.delay()
+    except Exception:  # noqa: BLE001 - any broker failure: the database keeps the work
+        log.warning("broker unavailable: recompute left to the sweep", exc_info=True)
+
+
+def pending_marks(*, supplier_id: int | None = None, request_id: int | None = None) -> bool:
+    """Is a recompute pending for this supplier or request?"""
+    kind, object_id = (
+        (RecomputeMark.Kind.SUPPLIER, supplier_id)
+        if supplier_id
+        else (RecomputeMark.Kind.REQUEST, request_id)
+    )
+    return RecomputeMark.objects.filter(kind=kind, object_id=object_id).exists()
+
+
+def _claim(batch: int) -> list[RecomputeMark]:
+    """Take up to ``batch`` unclaimed (or abandoned) marks; other workers skip locked rows."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimable = RecomputeMark.objects.filter(
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE), attempts__lt=MAX_ATTEMPTS
+        ).order_by("marked_at")
+        if connection.features.has_select_for_update_skip_locked:
+            claimable = claimable.select_for_update(skip_locked=True)
+        marks = list(claimable[:batch])
+        RecomputeMark.objects.filter(pk__in=[m.pk for m in marks]).update(
+            claimed_at=now, attempts=F("attempts") + 1
+        )
+    return marks
+
+
+def _release(marks: list[RecomputeMark]) -> None:
+    """Delete the marks we served, unless they were marked again while we worked."""
+    for mark in marks:
+        RecomputeMark.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
+
+
+def recompute_marked(*, batch: int = BATCH_SIZE) -> dict[str, int]:
+    """Serve marked suppliers and requests; returns what was done (for logs and tests)."""
+    marks = _claim(batch)
+    supplier_ids = [m.object_id for m in marks if m.kind == RecomputeMark.Kind.SUPPLIER]
+    request_ids = [m.object_id for m in marks if m.kind == RecomputeMark.Kind.REQUEST]
+    if request_ids:
+        recompute_requests(PartRequest.objects.open().filter(pk__in=request_ids))
+        _clear_closed(request_ids)
+    if supplier_ids:
+        recompute_suppliers(supplier_ids)
+    _release(marks)
+    return {"suppliers": len(supplier_ids), "requests": len(request_ids)}
+
+
+def recompute_marked_until_done(*, max_runs: int = 100) -> dict[str, int]:
+    """Serve marks batch after batch until none is left (bounded), logging each run."""
+    done = {"suppliers": 0, "requests": 0, "runs": 0}
+    for _run in range(max_runs):
+        run = RecomputeRun.objects.create(kind=RecomputeRun.Kind.MARKED, started_at=timezone.now())
+        served = recompute_marked()
+        if not (served["suppliers"] or served["requests"]):
+            run.delete()  # nothing to do: not worth a line in the log
+            break
+        RecomputeRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), **served)
+        done["suppliers"] += served["suppliers"]
+        done["requests"] += served["requests"]
+        done["runs"] += 1
+    return done
+
+
+def recompute_all_logged() -> int:
+    run = RecomputeRun.objects.create(kind=RecomputeRun.Kind.FULL, started_at=timezone.now())
+    written = recompute_all()
+    RecomputeRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(), rows_written=written, requests=PartRequest.objects.open().count()
+    )
+    return written
+
+
+def mark_suppliers_with_expired_certificates(today=None) -> int:
+    """Mark suppliers with a certificate that expired yesterday or today (the daily sweep)."""
+    from suppliers.models import Certificate
+
+    today = today or timezone.localdate()
+    ids = set(
+        Certificate.objects.filter(expires_on__range=(today - timedelta(days=1), today)).values_list(
+            "profile_id", flat=True
+        )
+    )
+    with transaction.atomic():
+        mark_for_recompute(supplier_ids=ids)
+    return len(ids)
+
+
+def _clear_closed(request_ids: list[int]) -> None:
+    """Drafts have no scores yet; closed and awarded requests keep theirs as they were."""
+    MatchScore.objects.filter(request_id__in=request_ids, request__status=PartRequest.Status.DRAFT).delete()
+
+
+# --- Recomputes ------------------------------------------------------------------------------
+
+
+def _row(request: RequestData, engine: FastEngine, index: int, totals, eligible, subs, now) -> MatchScore:
+    return MatchScore(
+        request_id=request.id,
+        supplier_id=int(engine.ids[index]),
+        total=round(float(totals[index]), 6),
+        eligible=bool(eligible[index]),
+        breakdown={c: round(float(subs[index, k]), 6) for k, c in enumerate(CRITERIA)},
+        gaps=pair_gaps(engine.suppliers[index], request),
+        engine_version=ENGINE_VERSION,
+        computed_at=now,
+    )
+
+
+def _selected(totals: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Indices to store: the best eligible suppliers, then the best near misses."""
+    order = np.lexsort((-totals,))  # best first; stable for ties
+    chosen_eligible = order[eligible[order]][:MAX_ELIGIBLE_STORED]
+    near_misses = order[~eligible[order]][:MAX_NEAR_MISSES]
+    return np.concatenate([chosen_eligible, near_misses])
+
+
+def _upsert(rows: list[MatchScore]) -> None:
+    MatchScore.objects.bulk_create(
+        rows,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["request", "supplier"],
+        update_fields=["total", "eligible", "breakdown", "gaps", "engine_version", "computed_at"],
+    )
+
+
+def recompute_requests(requests, engine: FastEngine | None = None) -> int:
+    """Score each request against every supplier; replace its stored rows. Returns rows written."""
+    inputs = selectors.request_data(list(requests))
+    if not inputs:
+        return 0
+    engine = engine or FastEngine(selectors.supplier_data(), selectors.distances())
+    written = 0
+    for request in inputs:
+        now = timezone.now()
+        totals, eligible, subs = engine.score(request)
+        keep = _selected(totals, eligible)
+        rows = [_row(request, engine, int(i), totals, eligible, subs, now) for i in keep]
+        with transaction.atomic():
+            MatchScore.objects.filter(request_id=request.id).exclude(
+                supplier_id__in=[r.supplier_id for r in rows]
+            ).delete()
+            _upsert(rows)
+            PartRequest.objects.filter(pk=request.id).update(matches_computed_at=now)
+        written += len(rows)
+    return written
+
+
+def recompute_suppliers(supplier_ids: list[int]) -> int:
+    """Rescore a few suppliers against every open request, keeping each request's bounds."""
+    engine = FastEngine(selectors.supplier_data(supplier_ids), selectors.distances())
+    requests = selectors.request_data(PartRequest.objects.open())
+    thresholds = _near_miss_thresholds([r.id for r in requests], exclude=supplier_ids)
+    rows = []
+    now = timezone.now()
+    for request in requests:
+        totals, eligible, subs = engine.score(request)
+        count, floor = thresholds.get(request.id, (0, None))
+        keep = eligible | (count < MAX_NEAR_MISSES) | (totals > (floor if floor is not None else -1.0))
+        rows += [_row(request, engine, int(i), totals, eligible, subs, now) for i in np.flatnonzero(keep)]
+    with transaction.atomic():
+        MatchScore.objects.filter(
+            supplier_id__in=supplier_ids, request__status=PartRequest.Status.OPEN
+        ).delete()
+        _upsert(rows)
+        _trim_near_misses({r.request_id for r in rows if not r.eligible})
+        PartRequest.objects.filter(pk__in=[r.id for r in requests]).update(matches_computed_at=now)
+    return len(rows)
+
+
+def _near_miss_thresholds(request_ids: list[int], *, exclude: list[int]) -> dict[int, tuple[int, float]]:
+    """request → (how many near misses of other suppliers are stored, the lowest of their totals)."""
+    rows = (
+        MatchScore.objects.filter(request_id__in=request_ids, eligible=False)
+        .exclude(supplier_id__in=exclude)
+        .values("request_id")
+        .annotate(count=Count("pk"), floor=Min("total"))
+    )
+    return {row["request_id"]: (row["count"], row["floor"]) for row in rows}
+
+
+def _trim_near_misses(request_ids: set[int]) -> None:
+    """Keep only the best MAX_NEAR_MISSES near misses of each request."""
+    for request_id in request_ids:
+        extra = MatchScore.objects.filter(request_id=request_id, eligible=False).order_by(
+            "-total", "supplier_id"
+        )[MAX_NEAR_MISSES:]
+        MatchScore.objects.filter(pk__in=list(extra.values_list("pk", flat=True))).delete()
+
+
+def recompute_all() -> int:
+    """Every open request against every supplier, with one engine built once; clears all marks."""
+    started = timezone.now()
+    engine = FastEngine(selectors.supplier_data(), selectors.distances())
+    written = recompute_requests(PartRequest.objects.open(), engine=engine)
+    RecomputeMark.objects.filter(marked_at__lt=started).delete()
+    return written
+
+
+# --- Part requests ---------------------------------------------------------------------------
+
+REQUEST_M2M = ("required_processes", "optional_processes", "materials", "required_certifications")
+
+
+@transaction.atomic
+def part_request_save(*, request: PartRequest, m2m: dict | None = None, by=None) -> PartRequest:
+    """Create or update a request (fields already set on it) and its requirement lists."""
+    if request.pk is None:
+        request.created_by = by
+    request.full_clean()
+    request.save()
+    for name, values in (m2m or {}).items():
+        if name not in REQUEST_M2M:
+            raise ValueError(f"not a requirement list: {name}")
+        getattr(request, name).set(values)
+    if request.status == PartRequest.Status.OPEN:
+        mark_for_recompute(request_ids=[request.pk])
+    return request
+
+
+@transaction.atomic
+def part_request_publish(*, request: PartRequest) -> PartRequest:
+    """Draft → open: suppliers can see it (per its visibility) and it gets scored."""
+    if request.status != PartRequest.Status.DRAFT:
+        raise ValueError("only a draft can be published")
+    request.status = PartRequest.Status.OPEN
+    request.published_at = timezone.now()
+    request.save(update_fields=["status", "published_at", "updated_at"])
+    mark_for_recompute(request_ids=[request.pk])
+    return request
+
+
+@transaction.atomic
+def part_request_close(*, request: PartRequest, awarded_to=None) -> PartRequest:
+    """Open → closed, or awarded to a supplier organisation; scores stay as they were."""
+    if request.status != PartRequest.Status.OPEN:
+        raise ValueError("only an open request can be closed or awarded")
+    request.status = PartRequest.Status.AWARDED if awarded_to else PartRequest.Status.CLOSED
+    request.awarded_to = awarded_to
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "awarded_to", "closed_at", "updated_at"])
+    return request

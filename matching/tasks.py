@@ -1,0 +1,53 @@
+"""Celery tasks of matching: thin, idempotent, taking no model instances (ids or nothing)."""
+
+import logging
+
+from celery import shared_task
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
+
+from matching import services
+
+log = logging.getLogger(__name__)
+
+RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+FULL_RECOMPUTE_LOCK = "matching:full-recompute"
+
+
+@shared_task(
+    name="matching.recompute_marked_task",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=240,
+    time_limit=300,
+    **RETRY,
+)
+def recompute_marked_task() -> dict[str, int]:
+    """Serve every recompute mark. Safe to run any number of times, concurrently too (SKIP LOCKED)."""
+    return services.recompute_marked_until_done()
+
+
+@shared_task(
+    name="matching.recompute_all_task", acks_late=True, soft_time_limit=3000, time_limit=3300, **RETRY
+)
+def recompute_all_task() -> int | None:
+    """Nightly: everything against everything, once at a time across all workers (a cache lock)."""
+    if not cache.add(FULL_RECOMPUTE_LOCK, "1", timeout=3600):
+        log.info("full recompute already running: skipped")
+        return None
+    try:
+        return services.recompute_all_logged()
+    finally:
+        cache.delete(FULL_RECOMPUTE_LOCK)
+
+
+@shared_task(name="matching.mark_expired_certificates_task", **RETRY)
+def mark_expired_certificates_task() -> int:
+    """Daily: suppliers whose certificate expired since yesterday lose it in their scores."""
+    return services.mark_suppliers_with_expired_certificates()
