@@ -3,12 +3,12 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from matching.models import MatchScore, PartRequest
 from matching.scoring import Capability, CertificateRecord, Distances, RequestData, SupplierData
-from portal.models import Province
+from portal.models import Organisation, Province, Term
 from portal.text import fold
 from suppliers.models import Certificate, ClusterMember, ProcessCapability, SupplierProfile
 
@@ -178,3 +178,43 @@ def ranked_matches(request: PartRequest) -> QuerySet:
         .select_related("supplier__organisation__province")
         .order_by("-eligible", "-total", "supplier_id")
     )
+
+
+# --- Part request pages and API (matching/views.py, matching/api.py) ------------------------
+
+REQUEST_TERM_LISTS = ("required_processes", "optional_processes", "materials", "required_certifications")
+
+
+def with_eligible_count(requests: QuerySet) -> QuerySet:
+    """Add ``eligible_count``: the stored eligible suppliers (capped by the engine, see services)."""
+    return requests.annotate(eligible_count=Count("scores", filter=Q(scores__eligible=True)))
+
+
+def request_list(requests: QuerySet) -> QuerySet:
+    """Requests with everything a list row shows, in a fixed number of queries whatever the count."""
+    return with_eligible_count(
+        requests.select_related("buyer", "product_group", "delivery_province", "awarded_to").prefetch_related(
+            *REQUEST_TERM_LISTS, "documents"
+        )
+    ).order_by("-created_at", "-pk")
+
+
+def request_detail(requests: QuerySet, pk: int) -> PartRequest:
+    """One request with its requirements (processes with their groups) and documents."""
+    processes = Term.objects.select_related("process_group")
+    return (
+        requests.select_related("buyer", "product_group", "delivery_province", "awarded_to", "created_by")
+        .prefetch_related(
+            Prefetch("required_processes", queryset=processes),
+            Prefetch("optional_processes", queryset=processes),
+            "materials",
+            "required_certifications",
+            "documents",
+        )
+        .get(pk=pk)
+    )
+
+
+def match_organisations(request: PartRequest) -> QuerySet:
+    """The supplier organisations scored for a request: those it may be awarded to on its page."""
+    return Organisation.objects.filter(supplier_profile__scores__request=request).order_by("name")

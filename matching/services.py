@@ -6,23 +6,29 @@ claims marks, recomputes and clears them. Nothing here enqueues inside an open t
 """
 
 import logging
+import time
 from collections.abc import Iterable
 from datetime import timedelta
+from pathlib import PurePath
 
 import numpy as np
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from matching import selectors
-from matching.models import MatchScore, PartRequest, RecomputeMark, RecomputeRun
+from matching.models import MatchScore, PartRequest, RecomputeMark, RecomputeRun, RequestDocument
 from matching.scoring import CRITERIA, ENGINE_VERSION, FastEngine, RequestData, pair_gaps
+from portal.text import nfc
+from suppliers.uploads import validate_upload
 
 log = logging.getLogger(__name__)
 
 MAX_ELIGIBLE_STORED = 500  # per request; pages say "500+" when the cap is reached
 MAX_NEAR_MISSES = 25  # the best non-eligible suppliers kept per request, with their gaps
-CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this belongs to a dead worker
 MAX_ATTEMPTS = 3  # a mark claimed this often without finishing is left for staff (poison)
 BATCH_SIZE = 500  # marks taken per run
 
@@ -68,12 +74,23 @@ def pending_marks(*, supplier_id: int | None = None, request_id: int | None = No
     return RecomputeMark.objects.filter(kind=kind, object_id=object_id).exists()
 
 
+def claim_lease() -> timedelta:
+    return timedelta(seconds=settings.MATCHING_CLAIM_LEASE_SECONDS)
+
+
+def marks_held_by_others() -> bool:
+    """Marks claimed by a worker that may still be alive (their lease has not run out)."""
+    return RecomputeMark.objects.filter(
+        claimed_at__gte=timezone.now() - claim_lease(), attempts__lt=MAX_ATTEMPTS
+    ).exists()
+
+
 def _claim(batch: int) -> list[RecomputeMark]:
     """Take up to ``batch`` unclaimed (or abandoned) marks; other workers skip locked rows."""
     now = timezone.now()
     with transaction.atomic():
         claimable = RecomputeMark.objects.filter(
-            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE), attempts__lt=MAX_ATTEMPTS
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_lease()), attempts__lt=MAX_ATTEMPTS
         ).order_by("marked_at")
         if connection.features.has_select_for_update_skip_locked:
             claimable = claimable.select_for_update(skip_locked=True)
@@ -93,6 +110,8 @@ def _release(marks: list[RecomputeMark]) -> None:
 def recompute_marked(*, batch: int = BATCH_SIZE) -> dict[str, int]:
     """Serve marked suppliers and requests; returns what was done (for logs and tests)."""
     marks = _claim(batch)
+    if marks and settings.MATCHING_PAUSE_AFTER_CLAIM_SECONDS:
+        time.sleep(settings.MATCHING_PAUSE_AFTER_CLAIM_SECONDS)
     supplier_ids = [m.object_id for m in marks if m.kind == RecomputeMark.Kind.SUPPLIER]
     request_ids = [m.object_id for m in marks if m.kind == RecomputeMark.Kind.REQUEST]
     if request_ids:
@@ -107,6 +126,8 @@ def recompute_marked(*, batch: int = BATCH_SIZE) -> dict[str, int]:
 def recompute_marked_until_done(*, max_runs: int = 100) -> dict[str, int]:
     """Serve marks batch after batch until none is left (bounded), logging each run."""
     done = {"suppliers": 0, "requests": 0, "runs": 0}
+    if not RecomputeMark.objects.exists():
+        return done  # the common case after a burst: an earlier message already did the work
     for _run in range(max_runs):
         run = RecomputeRun.objects.create(kind=RecomputeRun.Kind.MARKED, started_at=timezone.now())
         served = recompute_marked()
@@ -299,3 +320,104 @@ def part_request_close(*, request: PartRequest, awarded_to=None) -> PartRequest:
     request.closed_at = timezone.now()
     request.save(update_fields=["status", "awarded_to", "closed_at", "updated_at"])
     return request
+
+
+# --- Part requests: the web forms and the API (matching/views.py, matching/api.py) ----------
+
+EDITABLE_STATUSES = (PartRequest.Status.DRAFT, PartRequest.Status.OPEN)
+REQUEST_TEXT_FIELDS = ("title", "title_en", "description", "description_en")
+
+
+def part_request_check(
+    *,
+    needed_by,
+    response_deadline,
+    required_processes: Iterable,
+    optional_processes: Iterable,
+    previous_needed_by=None,
+    today=None,
+) -> None:
+    """Refuse dates and process lists that make no sense, naming the field (ValidationError).
+
+    Called by the form and the API serializer (so every error shows at once) and again by
+    ``part_request_submit``. A needed-by date already stored may have passed since: it is only
+    refused in the past when it is new or changed, so an old request can still be edited.
+    """
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    if needed_by and needed_by < today and needed_by != previous_needed_by:
+        errors["needed_by"] = gettext("The needed-by date cannot be in the past.")
+    if needed_by and response_deadline and response_deadline > needed_by:
+        errors["response_deadline"] = gettext("The response deadline cannot be after the needed-by date.")
+    both = set(required_processes) & set(optional_processes)
+    if both:
+        names = ", ".join(sorted(term.name for term in both))
+        errors["optional_processes"] = gettext(
+            "A process cannot be both required and optional: %(names)s."
+        ) % {"names": names}
+    if errors:
+        raise ValidationError(errors)
+
+
+def request_document_add(*, request: PartRequest, file, title: str = "", uploaded_by=None) -> RequestDocument:
+    """Store a drawing or specification (PDF, JPEG or PNG ≤ 10 MB, checked by ``validate_upload``)."""
+    content_type = validate_upload(file)
+    original_name = nfc(PurePath(file.name).name)[-255:]
+    document = RequestDocument(
+        request=request,
+        title=nfc(title)[:200],
+        original_name=original_name,
+        content_type=content_type,
+        size=file.size,
+        uploaded_by=uploaded_by,
+    )
+    document.file.save(original_name, file, save=False)
+    try:
+        document.full_clean()
+        document.save()
+    except Exception:
+        document.file.delete(save=False)  # no row points at it: do not leave it on disk
+        raise
+    return document
+
+
+def _current_processes(request: PartRequest, m2m: dict, name: str) -> list:
+    """The process list after the change: the new one, or (partial update) the stored one."""
+    if name in m2m:
+        return list(m2m[name])
+    return list(getattr(request, name).all()) if request.pk else []
+
+
+@transaction.atomic
+def part_request_submit(*, request: PartRequest, m2m: dict, files=(), by=None) -> PartRequest:
+    """Create or change a request (fields already set on it), its requirement lists and new files.
+
+    All or nothing: the checks, the save and the documents run in one transaction, and every file
+    is checked before the first one is stored, so a refused file leaves no other file behind.
+    """
+    if request.pk and request.status not in EDITABLE_STATUSES:
+        raise ValidationError(gettext("A closed or awarded request can no longer be changed."))
+    for field in REQUEST_TEXT_FIELDS:  # stored composed (NFC), as typed, so searches match
+        setattr(request, field, nfc(getattr(request, field)))
+    previous = PartRequest.objects.filter(pk=request.pk).values_list("needed_by", flat=True).first()
+    part_request_check(
+        needed_by=request.needed_by,
+        response_deadline=request.response_deadline,
+        required_processes=_current_processes(request, m2m, "required_processes"),
+        optional_processes=_current_processes(request, m2m, "optional_processes"),
+        previous_needed_by=previous if request.pk else None,
+    )
+    for file in files:
+        validate_upload(file)
+    part_request_save(request=request, m2m=m2m, by=by)
+    for file in files:
+        request_document_add(request=request, file=file, uploaded_by=by)
+    return request
+
+
+@transaction.atomic
+def part_request_award(*, request: PartRequest, awarded_to) -> PartRequest:
+    """Award an open request to a supplier organisation (not the buyer itself)."""
+    if not awarded_to.is_supplier or awarded_to.pk == request.buyer_id:
+        raise ValidationError({"awarded_to": gettext("Choose a supplier organisation.")})
+    return part_request_close(request=request, awarded_to=awarded_to)

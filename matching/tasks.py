@@ -21,6 +21,7 @@ FULL_RECOMPUTE_LOCK = "matching:full-recompute"
 
 
 @shared_task(
+    bind=True,
     name="matching.recompute_marked_task",
     acks_late=True,
     reject_on_worker_lost=True,
@@ -28,9 +29,16 @@ FULL_RECOMPUTE_LOCK = "matching:full-recompute"
     time_limit=300,
     **RETRY,
 )
-def recompute_marked_task() -> dict[str, int]:
-    """Serve every recompute mark. Safe to run any number of times, concurrently too (SKIP LOCKED)."""
-    return services.recompute_marked_until_done()
+def recompute_marked_task(self) -> dict[str, int]:
+    """Serve every recompute mark. Safe to run any number of times, concurrently too (SKIP LOCKED).
+
+    Marks another worker holds are left to it; if that worker died, its lease runs out and we
+    come back for them (a bounded number of retries; the beat sweep covers the rest).
+    """
+    done = services.recompute_marked_until_done()
+    if not self.request.is_eager and services.marks_held_by_others():
+        raise self.retry(countdown=services.claim_lease().total_seconds() + 1)
+    return done
 
 
 @shared_task(

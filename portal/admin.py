@@ -22,19 +22,23 @@ from portal.text import fold
 
 
 class FoldedSearchMixin:
-    """Admin search that ignores diacritics: the query is folded and matched on stored keys."""
+    """Admin search that ignores diacritics: the query is folded and matched on stored keys.
+
+    Matches of the folded query are added to Django's own, within the queryset the list filters
+    already narrowed (so a province filter beside a search still holds).
+    """
 
     folded_search_fields: tuple[str, ...] = ()
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         folded = fold(search_term)
-        if folded and self.folded_search_fields:
-            condition = Q()
-            for field in self.folded_search_fields:
-                condition |= Q(**{f"{field}__contains": folded})
-            queryset |= self.model.objects.filter(condition)
-        return queryset, may_have_duplicates
+        if not (folded and self.folded_search_fields):
+            return found, may_have_duplicates
+        condition = Q()
+        for field in self.folded_search_fields:
+            condition |= Q(**{f"{field}__contains": folded})
+        return queryset.filter(Q(pk__in=found.values("pk")) | condition), False
 
 
 class MembershipInline(admin.TabularInline):

@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("suppliers.api_urls")),
+    path("", include("matching.api_urls")),
 ]

@@ -16,6 +16,11 @@ def navigation(request):
         items.append(
             {"label": organisation.name, "url": reverse("organisation_detail", args=[organisation.pk])}
         )
+    if "supplier" in roles:
+        items.append({"label": _("My profile"), "url": reverse("suppliers:profile_edit")})
+        items.append({"label": _("Members"), "url": reverse("suppliers:members")})
+    if "buyer" in roles:
+        items.append({"label": _("Part requests"), "url": reverse("matching:request_list")})
     if "staff" in roles:
         items.append({"label": _("Administration"), "url": reverse("admin:index")})
     return {"nav_items": items, "user_roles": roles}

@@ -30,6 +30,11 @@ def clean_tax_code(raw: str) -> str:
             code="format",
         )
     digits = _SEPARATORS.sub("", text)
+    if digits[2:9] == "0000000":
+        # N1–N2 name the tax office and N3–N9 the firm's sequence number, which starts at 1.
+        raise ValidationError(
+            _("This tax code cannot exist: its sequence number is 0000000."), code="sequence"
+        )
     expected = check_digit(digits[:9])
     if expected is None:
         raise ValidationError(

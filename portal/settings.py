@@ -119,6 +119,9 @@ else:
 
 # With no broker the app must still boot and do its background work: run tasks in-process.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Nothing should ever try a network broker in the embedded mode (not even the default amqp).
+    CELERY_BROKER_URL = "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -246,4 +249,14 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 
 # A page that saves while Redis is down must not hang on the broker: fail fast, the recompute
 # mark is already in the database and the beat sweep serves it when the broker is back.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+
+# Matching recompute claims: a claim older than the lease belongs to a dead worker and is redone.
+MATCHING_CLAIM_LEASE_SECONDS = env_int("MATCHING_CLAIM_LEASE_SECONDS", 600)
+# Fault injection for the worker-killed test only (a pause after claiming); keep 0 in production.
+MATCHING_PAUSE_AFTER_CLAIM_SECONDS = env_int("MATCHING_PAUSE_AFTER_CLAIM_SECONDS", 0)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("health/", views.health, name="health"),
     path("suppliers/", include("suppliers.urls")),
+    path("requests/", include("matching.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),

@@ -25,6 +25,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashers cost ~0.2 s a user by design; tests make hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def firm(db):
     return OrganisationFactory(name="Công ty TNHH Cơ khí Đông Á", is_supplier=True)
@@ -84,54 +90,78 @@ def staff(db):
 
 
 @pytest.fixture
-def celery_worker(transactional_db):
-    """A real Celery worker process when a broker is configured; eager tasks otherwise.
+def worker_factory(transactional_db):
+    """Start real Celery worker processes against the test database (when a broker is configured).
 
-    The worker is started after the test database exists and is pointed at it, so the tasks it
-    runs see what the test committed (tests using it are transactional for that reason).
+    Workers start after the test database exists and point at it, so their tasks see what the
+    test committed (tests using them are transactional for that reason). Extra environment
+    variables (e.g. a fault-injection pause) go to that worker only.
     """
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        yield None
-        return
     from django.db import connection
 
     from portal.celery import app
 
-    app.control.purge()  # messages left by earlier tests point at rows that are gone
-    test_db = connection.settings_dict["NAME"]
-    base_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-    env = {**os.environ, "DATABASE_URL": f"{base_url}/{test_db}"}
-    log = open(Path(os.environ.get("CNHT_SERVICES_DIR", "/tmp")) / "worker.log", "ab")  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname",
-            "test-worker@%h",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_until(lambda: app.control.ping(timeout=0.5), timeout=60)
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        app.control.purge()  # messages left by earlier tests point at rows that are gone
+    started: list[tuple[subprocess.Popen, object]] = []
+
+    def is_up(prefix: str) -> bool:
+        return any(host.startswith(prefix) for reply in app.control.ping(timeout=0.5) for host in reply)
+
+    base_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] if not settings.CELERY_TASK_ALWAYS_EAGER else ""
+
+    def start(name: str = "test-worker", pool: str = "solo", **extra_env) -> subprocess.Popen:
+        env = {**os.environ, "DATABASE_URL": f"{base_url}/{connection.settings_dict['NAME']}", **extra_env}
+        log = open(Path(os.environ.get("CNHT_SERVICES_DIR", "/tmp")) / f"{name}.log", "ab")  # noqa: SIM115
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                f"--pool={pool}",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                f"{name}@%h",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        started.append((process, log))
+        wait_until(lambda: is_up(f"{name}@"), timeout=60)
+        return process
+
+    yield start
+    for process, log in started:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
         log.close()
+
+
+@pytest.fixture
+def celery_worker(worker_factory):
+    """One real worker when a broker is configured; eager tasks (None) otherwise."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        yield None
+        return
+    yield worker_factory()
+
+
+needs_real_worker = pytest.mark.skipif(
+    settings.CELERY_TASK_ALWAYS_EAGER, reason="needs a real broker and worker: runs in the services run"
+)
 
 
 def wait_until(condition, timeout: float = 30.0, interval: float = 0.1):

@@ -23,8 +23,14 @@ ARTIFACTS = Path(os.environ.get("CNHT_ARTIFACTS", Path(tempfile.gettempdir()) / 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@pytest.fixture
+def chromium(live_server):
+    """A browser for one test, started after the test database is ready.
+
+    Not session-scoped on purpose: Playwright's sync API keeps an event loop running in this
+    thread, and Django's connection handler is context-local, so a loop left running would make
+    the next test's database set-up (the serialized rollback) happen on another connection.
+    """
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         pytest.fail("Debian's Chromium is missing: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright

@@ -23,40 +23,42 @@ STAMPING, WELDING, PAINTING = 1, 2, 3
 STEEL = 10
 IATF, ISO9001 = 20, 21
 BUYER = 99
-DISTANCES = Distances.from_centres({"48": (16.054, 108.202), "79": (10.776, 106.700), "01": (21.028, 105.854)})
+DISTANCES = Distances.from_centres(
+    {"48": (16.054, 108.202), "79": (10.776, 106.700), "01": (21.028, 105.854)}
+)
 
 
 def supplier(**overrides) -> SupplierData:
-    values = dict(
-        id=1,
-        processes=(Capability(STAMPING, 10_000, "pcs", 0.05), Capability(WELDING, 8_000, "pcs", 0.1)),
-        materials=frozenset({STEEL}),
-        certificates=(CertificateRecord(IATF, TODAY + 365, TODAY - 30),),
-        province="48",
-        verification="verified",
-        updated_day=TODAY - 10,
-        tokens=frozenset({"dap", "khung", "xe"}),
-    )
+    values = {
+        "id": 1,
+        "processes": (Capability(STAMPING, 10_000, "pcs", 0.05), Capability(WELDING, 8_000, "pcs", 0.1)),
+        "materials": frozenset({STEEL}),
+        "certificates": (CertificateRecord(IATF, TODAY + 365, TODAY - 30),),
+        "province": "48",
+        "verification": "verified",
+        "updated_day": TODAY - 10,
+        "tokens": frozenset({"dap", "khung", "xe"}),
+    }
     values.update(overrides)
     return SupplierData(**values)
 
 
 def request(**overrides) -> RequestData:
-    values = dict(
-        id=7,
-        buyer=BUYER,
-        today=TODAY,
-        needed_by=TODAY + 90,
-        province="48",
-        required_processes=frozenset({STAMPING, WELDING}),
-        optional_processes=frozenset({PAINTING}),
-        materials=frozenset({STEEL}),
-        certifications=frozenset({IATF}),
-        annual_volume=60_000,
-        unit="pcs",
-        tolerance_mm=0.1,
-        tokens=frozenset({"khung", "xe"}),
-    )
+    values = {
+        "id": 7,
+        "buyer": BUYER,
+        "today": TODAY,
+        "needed_by": TODAY + 90,
+        "province": "48",
+        "required_processes": frozenset({STAMPING, WELDING}),
+        "optional_processes": frozenset({PAINTING}),
+        "materials": frozenset({STEEL}),
+        "certifications": frozenset({IATF}),
+        "annual_volume": 60_000,
+        "unit": "pcs",
+        "tolerance_mm": 0.1,
+        "tokens": frozenset({"khung", "xe"}),
+    }
     values.update(overrides)
     return RequestData(**values)
 

@@ -1,0 +1,47 @@
+"""What a firm may upload: PDF, JPEG or PNG, at most 10 MB, whose bytes agree with its name.
+
+The browser's Content-Type and the file name are both chosen by the uploader, so neither is
+trusted alone: the first bytes must be those of the type the extension claims. An HTML page or a
+Windows program renamed ``.pdf`` is refused, so a download can never be turned into a page that
+runs in the portal's origin. The content type stored with the file is the one found here.
+"""
+
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+
+CONTENT_TYPE_BY_EXTENSION = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG}
+MAGIC_BYTES = {PDF: b"%PDF-", PNG: b"\x89PNG\r\n\x1a\n", JPEG: b"\xff\xd8\xff"}
+ACCEPT = ",".join([*CONTENT_TYPE_BY_EXTENSION, PDF, JPEG, PNG])  # for <input type="file" accept>
+
+WRONG_TYPE = _("Only PDF, JPEG and PNG files are accepted.")
+TOO_LARGE = _("The file is larger than 10 MB.")
+MISMATCH = _("The file's content does not match its extension.")
+
+
+def _header(file, length: int) -> bytes:
+    """The first bytes of an uploaded file, leaving it positioned at its start for saving."""
+    file.seek(0)
+    header = file.read(length)
+    file.seek(0)
+    return header
+
+
+def validate_upload(file) -> str:
+    """Check an uploaded file and return its content type, or raise ``ValidationError``."""
+    content_type = CONTENT_TYPE_BY_EXTENSION.get(PurePath(file.name or "").suffix.lower())
+    if content_type is None:
+        raise ValidationError(WRONG_TYPE, code="file_type")
+    if file.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(TOO_LARGE, code="file_size")
+    magic = MAGIC_BYTES[content_type]
+    if _header(file, len(magic)) != magic:
+        raise ValidationError(MISMATCH, code="file_content")
+    return content_type

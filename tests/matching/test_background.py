@@ -1,0 +1,93 @@
+"""Background recomputes through a real Redis broker and real Celery worker processes.
+
+On the embedded run (eager Celery) the first test runs in-process; the others need a real
+worker and run in the services run of `make test`.
+"""
+
+import datetime
+import os
+import signal
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from matching import services
+from matching.models import MatchScore, RecomputeMark, RecomputeRun
+from matching.tasks import recompute_marked_task
+from suppliers.models import ProcessCapability
+from suppliers.services import profile_changed
+from tests.conftest import needs_real_worker, wait_until
+from tests.matching.helpers import buyer_organisation, make_request, make_supplier
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def set_capacity(capability: ProcessCapability, value: int) -> None:
+    """One supplier edit, committed on its own like a form save."""
+    with transaction.atomic():
+        capability.monthly_capacity = value
+        capability.save()
+        profile_changed(capability.profile)
+
+
+def score_total(request, supplier) -> float | None:
+    row = MatchScore.objects.filter(request=request, supplier=supplier).first()
+    return row.total if row else None
+
+
+def settled() -> bool:
+    return not RecomputeMark.objects.exists()
+
+
+@pytest.fixture
+def market():
+    """A published request and a supplier whose capacity covers only part of its volume."""
+    with transaction.atomic():
+        supplier = make_supplier("Cơ khí Nền", processes=[("stamping", 1_000)])
+        request = make_request(buyer_organisation(), volume=120_000)
+    return request, supplier, supplier.processes.get()
+
+
+def test_an_edit_leads_to_new_scores(celery_worker, market):
+    request, supplier, capability = market
+    wait_until(settled)
+    before = score_total(request, supplier)
+    set_capacity(capability, 10_000)
+    wait_until(lambda: settled() and score_total(request, supplier) != before)
+    assert score_total(request, supplier) > before
+
+
+@needs_real_worker
+def test_a_burst_of_edits_collapses_into_few_recomputes_with_the_same_result(celery_worker, market):
+    request, supplier, capability = market
+    wait_until(settled)
+    RecomputeRun.objects.all().delete()
+    for value in range(1_000, 11_000, 50):  # 200 quick edits
+        set_capacity(capability, value)
+    wait_until(settled, timeout=120)
+    runs = RecomputeRun.objects.filter(suppliers__gt=0).count()
+    assert 1 <= runs < 50
+    after_burst = score_total(request, supplier)
+    services.recompute_all()
+    assert score_total(request, supplier) == pytest.approx(after_burst, abs=1e-6)
+
+
+@needs_real_worker
+def test_a_worker_killed_mid_recompute_loses_nothing(worker_factory, market):
+    request, supplier, capability = market
+    doomed = worker_factory(
+        "doomed", MATCHING_PAUSE_AFTER_CLAIM_SECONDS="60", MATCHING_CLAIM_LEASE_SECONDS="2"
+    )
+    wait_until(lambda: RecomputeMark.objects.filter(claimed_at__isnull=False).exists())
+    before = score_total(request, supplier)
+    os.killpg(doomed.pid, signal.SIGKILL)  # the whole worker, as if its machine died
+    doomed.wait(10)
+
+    worker_factory("rescuer", MATCHING_CLAIM_LEASE_SECONDS="2")
+    recompute_marked_task.delay()  # what the beat sweep sends every minute
+    wait_until(settled, timeout=60)
+    assert score_total(request, supplier) is not None
+    assert before is None  # the doomed worker never wrote; the rescuer did
+    run = RecomputeRun.objects.filter(finished_at__isnull=False, requests__gt=0).get()
+    assert run.finished_at <= timezone.now() + datetime.timedelta(seconds=1)

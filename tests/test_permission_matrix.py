@@ -1,0 +1,208 @@
+"""Who may reach what: every named URL of the portal, for every kind of caller.
+
+Callers: alice (admin of a supplier firm), bob (her colleague), charlie (admin of another
+supplier firm), dan (buyer at an OEM), erin (dan's colleague), frank (a buyer at another OEM),
+staff (Sở Công Thương), anonymous. Outcomes: "ok" (served), "no" (403 or 404), "login" (sent to
+sign in; the API answers 403). A new URL that is not in MATRIX or PUBLIC fails
+``test_every_url_is_in_the_matrix``, so nobody adds a page without deciding who sees it.
+"""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from matching.models import PartRequest, RequestDocument
+from matching.services import part_request_publish, part_request_save
+from portal.models import Membership, Province
+from suppliers.models import Document, Invitation
+from suppliers.services import supplier_profile_create, verification_set
+from tests.factories import MembershipFactory, OrganisationFactory
+
+CALLERS = ["alice", "bob", "charlie", "dan", "erin", "frank", "staff", "anonymous"]
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# Pages anybody may open (no object of anyone's behind them).
+PUBLIC = {"home", "health", "suppliers:register", "suppliers:invitation_accept"}
+IGNORED_PREFIXES = ("admin/", "accounts/", "i18n/")
+
+
+def row(spec: str) -> dict[str, str]:
+    """'ok ok no …' in CALLERS order → {caller: outcome}."""
+    outcomes = spec.split()
+    assert len(outcomes) == len(CALLERS)
+    return dict(zip(CALLERS, outcomes, strict=True))
+
+
+#                                   alice bob charlie dan erin frank staff anon
+SUPPLIER_PAGE = row("ok ok no ok ok ok ok login")
+OWN_FIRM_ONLY = row("ok ok no no no no ok login")
+OWN_FIRM_WORK = row("ok ok ok no no no no login")  # acts on the caller's own firm only
+FIRM_ADMIN_ON_ALICES = row("ok no no no no no no login")
+FIRM_MEMBER_ON_ALICES = row("ok ok no no no no no login")
+BUYER_DRAFT = row("no no no ok ok no ok login")
+BUYER_WRITE = row("no no no ok ok no no login")
+ANY_SIGNED_IN = row("ok ok ok ok ok ok ok login")
+
+# name → (method, object key for the URL, outcomes)
+MATRIX = {
+    "organisation_detail": ("get", "firm", OWN_FIRM_ONLY),
+    "suppliers:members": ("get", None, OWN_FIRM_WORK),
+    "suppliers:member_invite": ("post", None, row("ok no ok no no no no login")),
+    "suppliers:member_role": ("post", "bob_membership", FIRM_ADMIN_ON_ALICES),
+    "suppliers:member_remove": ("post", "bob_membership", FIRM_ADMIN_ON_ALICES),
+    "suppliers:invitation_cancel": ("post", "invitation", FIRM_ADMIN_ON_ALICES),
+    "suppliers:profile_edit": ("get", None, OWN_FIRM_WORK),
+    "suppliers:profile_processes": ("get", None, OWN_FIRM_WORK),
+    "suppliers:profile_equipment": ("get", None, OWN_FIRM_WORK),
+    "suppliers:profile_products": ("get", None, OWN_FIRM_WORK),
+    "suppliers:profile_certificates": ("get", None, OWN_FIRM_WORK),
+    "suppliers:profile_documents": ("get", None, OWN_FIRM_WORK),
+    "suppliers:profile_document_delete": ("post", "public_document", FIRM_MEMBER_ON_ALICES),
+    "suppliers:document_download": ("get", "public_document", SUPPLIER_PAGE),
+    "suppliers:profile_detail": ("get", "profile", SUPPLIER_PAGE),
+    "matching:request_list": ("get", None, ANY_SIGNED_IN),
+    "matching:request_create": ("get", None, row("no no no ok ok ok no login")),
+    "matching:request_detail": ("get", "draft", BUYER_DRAFT),
+    "matching:request_edit": ("get", "draft", BUYER_WRITE),
+    "matching:request_publish": ("post", "draft", BUYER_WRITE),
+    "matching:request_close": ("post", "open_request", BUYER_WRITE),
+    "matching:request_award": ("post", "open_request", BUYER_WRITE),
+    "matching:document_download": ("get", "drawing", BUYER_DRAFT),
+    "suppliers_api:supplier-list": ("get", None, ANY_SIGNED_IN),
+    "suppliers_api:supplier-me": ("get", None, OWN_FIRM_WORK),
+    "suppliers_api:supplier-detail": ("get", "profile", SUPPLIER_PAGE),
+    "matching_api:part-request-list": ("get", None, ANY_SIGNED_IN),
+    "matching_api:part-request-detail": ("get", "draft", BUYER_DRAFT),
+    "matching_api:part-request-matches": ("get", "open_request", BUYER_DRAFT),
+    "matching_api:part-request-publish": ("post", "draft", BUYER_WRITE),
+    "matching_api:part-request-close": ("post", "open_request", BUYER_WRITE),
+}
+
+# Objects that need more than the default rule: a private file, an open request's details.
+EXTRA_CASES = [
+    ("suppliers:document_download", "get", "private_document", OWN_FIRM_ONLY),
+    # An open request for all verified suppliers: alice's firm is verified, charlie's is not.
+    ("matching:request_detail", "get", "open_request", row("ok ok no ok ok no ok login")),
+    ("matching:document_download", "get", "open_drawing", BUYER_DRAFT),
+]
+
+
+def named_urls(patterns=None, namespace=None, prefix=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            text = prefix + str(pattern.pattern)
+            if text.startswith(IGNORED_PREFIXES):
+                continue
+            yield from named_urls(pattern.url_patterns, pattern.namespace or namespace, text)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    assert set(named_urls()) == set(MATRIX) | PUBLIC
+
+
+@pytest.fixture
+def world(db, alice, bob, charlie, firm, profile, other_profile, staff, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    verification_set(profile=profile, status="verified")
+    oem = OrganisationFactory(name="Công ty TNHH Ô tô Trường Hải Test", is_supplier=False, is_buyer=True)
+    dan = MembershipFactory(organisation=oem, role=Membership.Role.ADMIN, user__email="dan@oem.vn").user
+    erin = MembershipFactory(organisation=oem, role=Membership.Role.MEMBER, user__email="erin@oem.vn").user
+    rival = OrganisationFactory(name="Công ty Cổ phần Ô tô Đối Thủ", is_supplier=False, is_buyer=True)
+    frank = MembershipFactory(
+        organisation=rival, role=Membership.Role.ADMIN, user__email="frank@rival.vn"
+    ).user
+    supplier_profile_create(organisation=charlie.memberships.get().organisation)
+
+    def document(private: bool) -> Document:
+        doc = Document(
+            organisation=firm,
+            kind="brochure",
+            original_name="brochure.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            is_private=private,
+        )
+        doc.file.save("x.pdf", ContentFile(PDF), save=True)
+        return doc
+
+    def request(title: str, publish: bool) -> PartRequest:
+        part_request = PartRequest(
+            buyer=oem,
+            title=title,
+            delivery_province=Province.objects.get(code="48"),
+            needed_by=timezone.localdate() + datetime.timedelta(days=90),
+        )
+        part_request_save(request=part_request, by=dan)
+        if publish:
+            part_request_publish(request=part_request)
+        return part_request
+
+    def drawing(part_request: PartRequest) -> RequestDocument:
+        doc = RequestDocument(
+            request=part_request, original_name="drawing.pdf", content_type="application/pdf", size=len(PDF)
+        )
+        doc.file.save("d.pdf", ContentFile(PDF), save=True)
+        return doc
+
+    draft, open_request = request("Bản nháp bí mật", False), request("Yêu cầu đang mở", True)
+    objects = {
+        "firm": firm,
+        "profile": profile,
+        "bob_membership": Membership.objects.get(user=bob),
+        "invitation": Invitation.objects.create(
+            organisation=firm, email="newbie@donga.vn", token="t" * 40, invited_by=alice
+        ),
+        "public_document": document(False),
+        "private_document": document(True),
+        "draft": draft,
+        "open_request": open_request,
+        "drawing": drawing(draft),
+        "open_drawing": drawing(open_request),
+    }
+    users = {
+        "alice": alice,
+        "bob": bob,
+        "charlie": charlie,
+        "dan": dan,
+        "erin": erin,
+        "frank": frank,
+        "staff": staff,
+        "anonymous": None,
+    }
+    return users, objects
+
+
+def outcome(response, url: str) -> str:
+    login = reverse("account_login")
+    if response.status_code == 302 and response["Location"].startswith(login):
+        return "login"
+    detail = (getattr(response, "data", None) or {}).get("detail") if url.startswith("/api/") else None
+    if getattr(detail, "code", None) == "not_authenticated":
+        return "login"
+    if response.status_code in (403, 404):
+        return "no"
+    return "ok"
+
+
+CASES = [(name, method, key, expected) for name, (method, key, expected) in MATRIX.items()] + EXTRA_CASES
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(("name", "method", "key", "expected"), CASES, ids=[f"{c[0]}[{c[2]}]" for c in CASES])
+def test_the_matrix_holds(client, world, caller, name, method, key, expected):
+    users, objects = world
+    if users[caller]:
+        client.force_login(users[caller])
+    args = [objects[key].pk] if key else []
+    if name == "matching:document_download":
+        args = [objects[key].request_id, objects[key].pk]
+    url = reverse(name, args=args)
+    response = getattr(client, method)(url)
+    assert outcome(response, url) == expected[caller], (
+        f"{caller} {method.upper()} {url} → {response.status_code}"
+    )
