@@ -38,8 +38,8 @@ from bench import ROOT, setup_django, timed
 
 INNER = "CNHT_BENCH_INNER"
 
-# (what, limit, unit): the targets of the issue "Part requests and the matching engine".
-FULL_TARGETS = [((20_000, 5_000), 10.0), ((50_000, 10_000), 30.0)]
+# The targets of the issue "Part requests and the matching engine".
+FULL_TARGETS = [((20_000, 5_000), 10.0), ((50_000, 10_000), 30.0)]  # ((suppliers, requests), s)
 SPEEDUP_TARGET = 20.0
 ONE_REQUEST_TARGET_MS = 50.0
 EDIT_P95_TARGET_S = 5.0
@@ -102,9 +102,8 @@ class Report:
             if row.what.startswith("[") and not row.value:
                 print(row.what)
                 continue
-            print(
-                f"{row.what:<{widths[0]}}  {row.value:>{widths[1]}}  {row.target:<{widths[2]}}  {row.verdict}"
-            )
+            cells = f"{row.what:<{widths[0]}}  {row.value:>{widths[1]}}  {row.target:<{widths[2]}}"
+            print(f"{cells}  {row.verdict}".rstrip())
         print(line)
         for note in self.notes:
             print(f"note: {note}")
@@ -345,7 +344,10 @@ def reference(report: Report, inputs: Inputs, budget: Budget, args, fast_per_pai
     report.add("reference full recompute, scoring only (EXTRAPOLATED)", f"{full:,.0f} s")
     report.add("fast engine per pair", us(fast_per_pair))
     report.add(
-        "speed-up per pair (reference / fast)", f"{speedup:,.0f}×", f"≥ {SPEEDUP_TARGET:.0f}×", speedup >= 20
+        "speed-up per pair (reference / fast)",
+        f"{speedup:,.0f}×",
+        f"≥ {SPEEDUP_TARGET:.0f}×",
+        speedup >= SPEEDUP_TARGET,
     )
     worst, disagreements = 0.0, 0
     for request in requests:

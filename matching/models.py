@@ -202,6 +202,8 @@ class RecomputeMark(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     object_id = models.BigIntegerField()
     marked_at = models.DateTimeField(default=timezone.now)
+    # When the first of a run of marks was made (kept when marked again): bounds the debounce.
+    first_marked_at = models.DateTimeField(default=timezone.now)
     # A worker's claim; a claim older than the lease is taken again (the worker died).
     claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

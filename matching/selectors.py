@@ -119,7 +119,8 @@ def supplier_data(profile_ids: list[int] | None = None) -> list[SupplierData]:
             cluster_anchors=anchors.get(org, frozenset()),
             verification=status,
             updated_day=timezone.localdate(updated).toordinal(),
-            tokens=text_tokens(document),
+            # search_document is folded already: split it rather than fold it again.
+            tokens=frozenset(w for w in document.split() if len(w) > 1 and w not in STOPWORDS),
         )
         for pid, org, province, status, updated, document in rows
     ]

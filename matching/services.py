@@ -59,7 +59,8 @@ def enqueue_recompute() -> None:
     from matching.tasks import recompute_marked_task
 
     try:
-        recompute_marked_task.delay()
+        # A short delay lets a burst of edits collapse into one recompute (the marks coalesce).
+        recompute_marked_task.apply_async(countdown=settings.MATCHING_RECOMPUTE_DELAY_SECONDS)
     except Exception:  # noqa: BLE001 - any broker failure: the database keeps the work
         log.warning("broker unavailable: recompute left to the sweep", exc_info=True)
 
@@ -85,12 +86,35 @@ def marks_held_by_others() -> bool:
     ).exists()
 
 
-def _claim(batch: int) -> list[RecomputeMark]:
-    """Take up to ``batch`` unclaimed (or abandoned) marks; other workers skip locked rows."""
+def _quiet_period() -> timedelta:
+    return timedelta(seconds=settings.MATCHING_RECOMPUTE_DELAY_SECONDS)
+
+
+def _ready(now, quiet: timedelta) -> Q:
+    """Marks left alone for ``quiet`` (a burst of edits is over), or waiting too long already."""
+    max_wait = timedelta(seconds=settings.MATCHING_RECOMPUTE_MAX_WAIT_SECONDS)
+    return Q(marked_at__lte=now - quiet) | Q(first_marked_at__lte=now - max_wait)
+
+
+def marks_in_quiet_period() -> bool:
+    """Unclaimed marks that are not ready yet: someone must come back for them."""
     now = timezone.now()
+    return (
+        RecomputeMark.objects.filter(claimed_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        .exclude(_ready(now, _quiet_period()))
+        .exists()
+    )
+
+
+def _claim(batch: int, quiet: timedelta | None = None) -> list[RecomputeMark]:
+    """Take up to ``batch`` ready, unclaimed (or abandoned) marks; other workers skip locked rows."""
+    now = timezone.now()
+    quiet = _quiet_period() if quiet is None else quiet
     with transaction.atomic():
         claimable = RecomputeMark.objects.filter(
-            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_lease()), attempts__lt=MAX_ATTEMPTS
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_lease()),
+            _ready(now, quiet),
+            attempts__lt=MAX_ATTEMPTS,
         ).order_by("marked_at")
         if connection.features.has_select_for_update_skip_locked:
             claimable = claimable.select_for_update(skip_locked=True)
@@ -107,9 +131,9 @@ def _release(marks: list[RecomputeMark]) -> None:
         RecomputeMark.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
 
 
-def recompute_marked(*, batch: int = BATCH_SIZE) -> dict[str, int]:
+def recompute_marked(*, batch: int = BATCH_SIZE, quiet: timedelta | None = None) -> dict[str, int]:
     """Serve marked suppliers and requests; returns what was done (for logs and tests)."""
-    marks = _claim(batch)
+    marks = _claim(batch, quiet)
     if marks and settings.MATCHING_PAUSE_AFTER_CLAIM_SECONDS:
         time.sleep(settings.MATCHING_PAUSE_AFTER_CLAIM_SECONDS)
     supplier_ids = [m.object_id for m in marks if m.kind == RecomputeMark.Kind.SUPPLIER]
@@ -123,14 +147,17 @@ def recompute_marked(*, batch: int = BATCH_SIZE) -> dict[str, int]:
     return {"suppliers": len(supplier_ids), "requests": len(request_ids)}
 
 
-def recompute_marked_until_done(*, max_runs: int = 100) -> dict[str, int]:
-    """Serve marks batch after batch until none is left (bounded), logging each run."""
+def recompute_marked_until_done(*, max_runs: int = 100, quiet: timedelta | None = None) -> dict[str, int]:
+    """Serve marks batch after batch until none is ready (bounded), logging each run.
+
+    ``quiet`` overrides the quiet period (``timedelta(0)``: serve everything marked, now).
+    """
     done = {"suppliers": 0, "requests": 0, "runs": 0}
     if not RecomputeMark.objects.exists():
         return done  # the common case after a burst: an earlier message already did the work
     for _run in range(max_runs):
         run = RecomputeRun.objects.create(kind=RecomputeRun.Kind.MARKED, started_at=timezone.now())
-        served = recompute_marked()
+        served = recompute_marked(quiet=quiet)
         if not (served["suppliers"] or served["requests"]):
             run.delete()  # nothing to do: not worth a line in the log
             break

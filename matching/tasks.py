@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
@@ -36,7 +37,11 @@ def recompute_marked_task(self) -> dict[str, int]:
     come back for them (a bounded number of retries; the beat sweep covers the rest).
     """
     done = services.recompute_marked_until_done()
-    if not self.request.is_eager and services.marks_held_by_others():
+    if self.request.is_eager:
+        return done
+    if services.marks_in_quiet_period():  # edits still arriving: come back when they stop
+        raise self.retry(countdown=settings.MATCHING_RECOMPUTE_DELAY_SECONDS)
+    if services.marks_held_by_others():  # maybe a dead worker's: come back after its lease
         raise self.retry(countdown=services.claim_lease().total_seconds() + 1)
     return done
 

@@ -21,6 +21,8 @@ def navigation(request):
         items.append({"label": _("Members"), "url": reverse("suppliers:members")})
     if "buyer" in roles:
         items.append({"label": _("Part requests"), "url": reverse("matching:request_list")})
+    elif "supplier" in roles:
+        items.append({"label": _("Open requests"), "url": reverse("matching:request_list")})
     if "staff" in roles:
         items.append({"label": _("Administration"), "url": reverse("admin:index")})
     return {"nav_items": items, "user_roles": roles}

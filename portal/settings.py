@@ -258,5 +258,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 
 # Matching recompute claims: a claim older than the lease belongs to a dead worker and is redone.
 MATCHING_CLAIM_LEASE_SECONDS = env_int("MATCHING_CLAIM_LEASE_SECONDS", 600)
+# Debounce: a mark is served once nobody has touched it for this many seconds, so a burst of
+# edits shares one recompute; but never later than MAX_WAIT after its first edit. In-process
+# (eager) mode has no worker to come back later, so it serves at once.
+MATCHING_RECOMPUTE_DELAY_SECONDS = env_int(
+    "MATCHING_RECOMPUTE_DELAY_SECONDS", 0 if CELERY_TASK_ALWAYS_EAGER else 1
+)
+MATCHING_RECOMPUTE_MAX_WAIT_SECONDS = env_int("MATCHING_RECOMPUTE_MAX_WAIT_SECONDS", 10)
 # Fault injection for the worker-killed test only (a pause after claiming); keep 0 in production.
 MATCHING_PAUSE_AFTER_CLAIM_SECONDS = env_int("MATCHING_PAUSE_AFTER_CLAIM_SECONDS", 0)

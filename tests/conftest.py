@@ -105,14 +105,13 @@ def worker_factory(transactional_db):
         app.control.purge()  # messages left by earlier tests point at rows that are gone
     started: list[tuple[subprocess.Popen, object]] = []
 
-    def is_up(prefix: str) -> bool:
-        return any(host.startswith(prefix) for reply in app.control.ping(timeout=0.5) for host in reply)
-
     base_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] if not settings.CELERY_TASK_ALWAYS_EAGER else ""
 
     def start(name: str = "test-worker", pool: str = "solo", **extra_env) -> subprocess.Popen:
         env = {**os.environ, "DATABASE_URL": f"{base_url}/{connection.settings_dict['NAME']}", **extra_env}
-        log = open(Path(os.environ.get("CNHT_SERVICES_DIR", "/tmp")) / f"{name}.log", "ab")  # noqa: SIM115
+        log_path = Path(os.environ.get("CNHT_SERVICES_DIR", "/tmp")) / f"{name}.log"
+        log_path.unlink(missing_ok=True)
+        log = open(log_path, "ab")  # noqa: SIM115
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -136,7 +135,8 @@ def worker_factory(transactional_db):
             start_new_session=True,
         )
         started.append((process, log))
-        wait_until(lambda: is_up(f"{name}@"), timeout=60)
+        # "ready." in its log, not a ping: a solo worker busy with a task answers no pings.
+        wait_until(lambda: f"{name}@" in (text := log_path.read_text()) and " ready." in text, timeout=60)
         return process
 
     yield start

@@ -26,15 +26,20 @@ def oem():
     return buyer_organisation()
 
 
+def settle():
+    """Run the recompute the committed changes would enqueue, here and now (both test runs)."""
+    services.recompute_marked_until_done(quiet=datetime.timedelta(0))
+
+
 def scores_of(request):
     return {row.supplier_id: row for row in ranked_matches(request)}
 
 
-def test_publishing_a_request_ranks_the_certified_supplier_first(oem, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        valid = make_supplier("Cơ khí Hợp Lệ", certificates=[("iatf-16949", NEXT_YEAR)])
-        expired = make_supplier("Cơ khí Hết Hạn", certificates=[("iatf-16949", LAST_MONTH)])
-        request = make_request(oem, certifications=["iatf-16949"])
+def test_publishing_a_request_ranks_the_certified_supplier_first(oem):
+    valid = make_supplier("Cơ khí Hợp Lệ", certificates=[("iatf-16949", NEXT_YEAR)])
+    expired = make_supplier("Cơ khí Hết Hạn", certificates=[("iatf-16949", LAST_MONTH)])
+    request = make_request(oem, certifications=["iatf-16949"])
+    settle()
     ranked = list(ranked_matches(request))
     assert [row.supplier_id for row in ranked] == [valid.pk, expired.pk]
     assert ranked[0].eligible and not ranked[1].eligible
@@ -44,30 +49,30 @@ def test_publishing_a_request_ranks_the_certified_supplier_first(oem, django_cap
 
 
 @pytest.mark.parametrize("spelling", ["dap", "stamping", "dập"])
-def test_dap_stamping_and_dập_are_one_process_for_matching(oem, spelling, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        supplier = make_supplier("Cơ khí Dập", processes=[("stamping", 10_000)])
-        request = make_request(oem, processes=[resolve_term("process", spelling).code])
+def test_dap_stamping_and_dập_are_one_process_for_matching(oem, spelling):
+    supplier = make_supplier("Cơ khí Dập", processes=[("stamping", 10_000)])
+    request = make_request(oem, processes=[resolve_term("process", spelling).code])
+    settle()
     assert scores_of(request)[supplier.pk].eligible
 
 
-def test_a_supplier_adding_the_missing_process_becomes_eligible(oem, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        supplier = make_supplier("Cơ khí Thiếu Hàn")
-        request = make_request(oem, processes=["stamping", "welding"])
+def test_a_supplier_adding_the_missing_process_becomes_eligible(oem):
+    supplier = make_supplier("Cơ khí Thiếu Hàn")
+    request = make_request(oem, processes=["stamping", "welding"])
+    settle()
     assert not scores_of(request)[supplier.pk].eligible
-    with django_capture_on_commit_callbacks(execute=True):
-        ProcessCapability.objects.create(
-            profile=supplier, process=term("process", "welding"), monthly_capacity=9000
-        )
-        profile_changed(supplier)
+    ProcessCapability.objects.create(
+        profile=supplier, process=term("process", "welding"), monthly_capacity=9000
+    )
+    profile_changed(supplier)
+    settle()
     assert scores_of(request)[supplier.pk].eligible
 
 
 def test_a_mark_made_again_during_a_run_is_kept_for_the_next_run(oem):
     supplier = make_supplier("Cơ khí Đang Sửa")
     make_request(oem)
-    claimed = services._claim(10)
+    claimed = services._claim(10, datetime.timedelta(0))
     services.mark_for_recompute(supplier_ids=[supplier.pk])  # an edit while the worker works
     services._release(claimed)
     mark = RecomputeMark.objects.get(kind="supplier", object_id=supplier.pk)
@@ -78,43 +83,44 @@ def test_an_abandoned_claim_is_taken_again_after_the_lease_and_only_a_few_times(
     supplier = make_supplier("Cơ khí Bị Ngắt")
     settings.MATCHING_CLAIM_LEASE_SECONDS = 0
     for _attempt in range(services.MAX_ATTEMPTS):
-        assert [m.object_id for m in services._claim(10) if m.kind == "supplier"] == [supplier.pk]
-    assert services._claim(10) == []  # poison: left for staff, no endless redelivery
+        assert [m.object_id for m in services._claim(10, datetime.timedelta(0)) if m.kind == "supplier"] == [
+            supplier.pk
+        ]
+    assert services._claim(10, datetime.timedelta(0)) == []  # poison: left for staff, no endless redelivery
 
 
-def test_near_misses_are_bounded_per_request(oem, django_capture_on_commit_callbacks, monkeypatch):
+def test_near_misses_are_bounded_per_request(oem, monkeypatch):
     monkeypatch.setattr(services, "MAX_NEAR_MISSES", 3)
-    with django_capture_on_commit_callbacks(execute=True):
-        for i in range(6):
-            make_supplier(f"Cơ khí Gần Đạt {i}", processes=[("welding", 100)])
-        eligible = make_supplier("Cơ khí Đạt", processes=[("stamping", 10_000)])
-        request = make_request(oem)
+    for i in range(6):
+        make_supplier(f"Cơ khí Gần Đạt {i}", processes=[("welding", 100)])
+    eligible = make_supplier("Cơ khí Đạt", processes=[("stamping", 10_000)])
+    request = make_request(oem)
+    settle()
     rows = list(ranked_matches(request))
     assert rows[0].supplier_id == eligible.pk
     assert sum(not row.eligible for row in rows) == 3
 
 
-def test_an_incremental_recompute_agrees_with_a_full_one(oem, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        suppliers = [
-            make_supplier(f"Cơ khí Số {i}", processes=[("stamping", 1000 * (i + 1))]) for i in range(4)
-        ]
-        request = make_request(oem)
-        capability = suppliers[0].processes.get()
-        capability.monthly_capacity = 50_000
-        capability.save()
-        profile_changed(suppliers[0])
+def test_an_incremental_recompute_agrees_with_a_full_one(oem):
+    suppliers = [make_supplier(f"Cơ khí Số {i}", processes=[("stamping", 1000 * (i + 1))]) for i in range(4)]
+    request = make_request(oem)
+    settle()  # the request's full scoring
+    capability = suppliers[0].processes.get()
+    capability.monthly_capacity = 50_000
+    capability.save()
+    profile_changed(suppliers[0])
+    settle()  # only that supplier, against every open request
     incremental = {k: (round(v.total, 6), v.eligible) for k, v in scores_of(request).items()}
     services.recompute_all()
     full = {k: (round(v.total, 6), v.eligible) for k, v in scores_of(request).items()}
     assert incremental == full
 
 
-def test_the_match_command_prints_ranked_suppliers_with_gaps(oem, django_capture_on_commit_callbacks, capsys):
-    with django_capture_on_commit_callbacks(execute=True):
-        make_supplier("Cơ khí Đủ Chuẩn", certificates=[("iatf-16949", NEXT_YEAR)])
-        make_supplier("Cơ khí Chưa Chuẩn")
-        request = make_request(oem, certifications=["iatf-16949"])
+def test_the_match_command_prints_ranked_suppliers_with_gaps(oem, capsys):
+    make_supplier("Cơ khí Đủ Chuẩn", certificates=[("iatf-16949", NEXT_YEAR)])
+    make_supplier("Cơ khí Chưa Chuẩn")
+    request = make_request(oem, certifications=["iatf-16949"])
+    settle()
     call_command("match", request.pk, "--top", "5", "--json")
     result = json.loads(capsys.readouterr().out)
     assert [m["supplier"] for m in result["matches"]] == ["Cơ khí Đủ Chuẩn", "Cơ khí Chưa Chuẩn"]

@@ -372,7 +372,7 @@ def test_the_buyer_reads_the_ranked_matches_with_breakdown_and_gaps_in_words(buy
 
 def test_recompute_pending_turns_false_once_served(buyer, requests_of_buyer):
     open_request = requests_of_buyer["open"]
-    services.recompute_marked_until_done()
+    services.recompute_marked_until_done(quiet=datetime.timedelta(0))
     data = signed_in(buyer).get(action("matches", open_request)).json()
     assert data["recompute_pending"] is False
 
