@@ -257,6 +257,15 @@ class FastEngine:
         self._build_materials_and_certificates()
         self._build_places_and_trust(distances)
         self._build_tokens()
+        # Criteria that depend on a few request fields only are computed once per distinct value.
+        self._cache: dict[tuple, np.ndarray] = {}
+
+    def _cached(self, key: tuple, compute) -> np.ndarray:
+        if key not in self._cache:
+            if len(self._cache) > 512:
+                self._cache.clear()
+            self._cache[key] = compute()
+        return self._cache[key]
 
     def __len__(self) -> int:
         return len(self.suppliers)
@@ -386,7 +395,9 @@ class FastEngine:
 
     def score(self, request: RequestData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(totals, eligible, sub-scores with one column per criterion in CRITERIA order)."""
-        valid = self._valid_certificates(request.needed_by)
+        valid = self._cached(
+            ("valid", request.needed_by), lambda: self._valid_certificates(request.needed_by)
+        )
         subs = np.column_stack(
             [
                 self._coverage(request.required_processes, self.process_col, self.has_process),
@@ -395,8 +406,8 @@ class FastEngine:
                 self._coverage(request.certifications, self.cert_col, valid),
                 self._capacity(request),
                 self._tolerance(request),
-                self._location(request),
-                self._trust(request),
+                self._cached(("location", request.province, request.buyer), lambda: self._location(request)),
+                self._cached(("trust", request.today), lambda: self._trust(request)),
                 self._text(request),
             ]
         )

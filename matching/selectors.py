@@ -142,33 +142,68 @@ def _cluster_anchors(organisation_ids: set[int]) -> dict[int, frozenset[int]]:
     return {org: frozenset(found) for org, found in result.items()}
 
 
+REQUEST_TERM_LISTS = ("required_processes", "optional_processes", "materials", "required_certifications")
+
+
+def _request_terms(request_ids: list[int]) -> dict[str, dict[int, set[int]]]:
+    """list name → request id → term ids, with one plain query per list (no model instances)."""
+    lists: dict[str, dict[int, set[int]]] = {}
+    for name in REQUEST_TERM_LISTS:
+        through = getattr(PartRequest, name).through
+        found: dict[int, set[int]] = defaultdict(set)
+        for request_id, term_id in through.objects.filter(partrequest_id__in=request_ids).values_list(
+            "partrequest_id", "term_id"
+        ):
+            found[request_id].add(term_id)
+        lists[name] = found
+    return lists
+
+
 def request_data(
     requests: QuerySet | list[PartRequest], today: datetime.date | None = None
 ) -> list[RequestData]:
-    """Scoring inputs for part requests (with their many-to-many requirements prefetched)."""
+    """Scoring inputs for part requests, in five queries however many there are.
+
+    Values, not model instances: a supplier edit rescores every open request, so this runs on
+    each edit and must stay cheap at thousands of requests.
+    """
     today = today or timezone.localdate()
-    requests = (
-        PartRequest.objects.filter(pk__in=[r.pk for r in requests])
-        .select_related("delivery_province")
-        .prefetch_related("required_processes", "optional_processes", "materials", "required_certifications")
+    ids = (
+        list(requests.values_list("pk", flat=True))
+        if isinstance(requests, QuerySet)
+        else [r.pk for r in requests]
     )
+    rows = PartRequest.objects.filter(pk__in=ids).values_list(
+        "pk",
+        "buyer_id",
+        "needed_by",
+        "delivery_province__code",
+        "annual_volume",
+        "volume_unit",
+        "tolerance_mm",
+        "title",
+        "title_en",
+        "description",
+        "description_en",
+    )
+    terms = _request_terms(ids)
     return [
         RequestData(
-            id=r.pk,
-            buyer=r.buyer_id,
+            id=pk,
+            buyer=buyer,
             today=today.toordinal(),
-            needed_by=max(r.needed_by or today, today).toordinal(),
-            province=r.delivery_province.code,
-            required_processes=frozenset(t.pk for t in r.required_processes.all()),
-            optional_processes=frozenset(t.pk for t in r.optional_processes.all()),
-            materials=frozenset(t.pk for t in r.materials.all()),
-            certifications=frozenset(t.pk for t in r.required_certifications.all()),
-            annual_volume=_to_float(r.annual_volume),
-            unit=r.volume_unit,
-            tolerance_mm=_to_float(r.tolerance_mm),
-            tokens=text_tokens(r.title, r.title_en, r.description, r.description_en),
+            needed_by=max(needed_by or today, today).toordinal(),
+            province=province,
+            required_processes=frozenset(terms["required_processes"].get(pk, ())),
+            optional_processes=frozenset(terms["optional_processes"].get(pk, ())),
+            materials=frozenset(terms["materials"].get(pk, ())),
+            certifications=frozenset(terms["required_certifications"].get(pk, ())),
+            annual_volume=_to_float(volume),
+            unit=unit,
+            tolerance_mm=_to_float(tolerance),
+            tokens=text_tokens(*texts),
         )
-        for r in requests
+        for pk, buyer, needed_by, province, volume, unit, tolerance, *texts in rows
     ]
 
 

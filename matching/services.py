@@ -27,7 +27,8 @@ from suppliers.uploads import validate_upload
 
 log = logging.getLogger(__name__)
 
-MAX_ELIGIBLE_STORED = 500  # per request; pages say "500+" when the cap is reached
+MAX_ELIGIBLE_STORED = 200  # per request; pages say "200+" when the cap is reached
+WRITE_BLOCK = 50  # requests written per transaction in a full recompute
 MAX_NEAR_MISSES = 25  # the best non-eligible suppliers kept per request, with their gaps
 MAX_ATTEMPTS = 3  # a mark claimed this often without finishing is left for staff (poison)
 BATCH_SIZE = 500  # marks taken per run
@@ -232,23 +233,31 @@ def _upsert(rows: list[MatchScore]) -> None:
 
 
 def recompute_requests(requests, engine: FastEngine | None = None) -> int:
-    """Score each request against every supplier; replace its stored rows. Returns rows written."""
-    inputs = selectors.request_data(list(requests))
+    """Score each request against every supplier; replace its stored rows. Returns rows written.
+
+    Requests are written in blocks, one transaction each: a reader sees a request's old rows or its
+    new ones, never a mix, and a full recompute does not pay one commit per request.
+    """
+    inputs = selectors.request_data(requests)
     if not inputs:
         return 0
     engine = engine or FastEngine(selectors.supplier_data(), selectors.distances())
     written = 0
-    for request in inputs:
+    for start in range(0, len(inputs), WRITE_BLOCK):
+        block = inputs[start : start + WRITE_BLOCK]
         now = timezone.now()
-        totals, eligible, subs = engine.score(request)
-        keep = _selected(totals, eligible)
-        rows = [_row(request, engine, int(i), totals, eligible, subs, now) for i in keep]
+        rows = []
+        for request in block:
+            totals, eligible, subs = engine.score(request)
+            rows += [
+                _row(request, engine, int(i), totals, eligible, subs, now)
+                for i in _selected(totals, eligible)
+            ]
+        ids = [request.id for request in block]
         with transaction.atomic():
-            MatchScore.objects.filter(request_id=request.id).exclude(
-                supplier_id__in=[r.supplier_id for r in rows]
-            ).delete()
+            MatchScore.objects.filter(request_id__in=ids).delete()
             _upsert(rows)
-            PartRequest.objects.filter(pk=request.id).update(matches_computed_at=now)
+            PartRequest.objects.filter(pk__in=ids).update(matches_computed_at=now)
         written += len(rows)
     return written
 
