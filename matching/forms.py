@@ -87,26 +87,7 @@ class PartRequestForm(forms.ModelForm):
 
     class Meta:
         model = PartRequest
-        fields = [
-            "title",
-            "title_en",
-            "description",
-            "description_en",
-            "product_group",
-            "required_processes",
-            "optional_processes",
-            "materials",
-            "required_certifications",
-            "annual_volume",
-            "volume_unit",
-            "tolerance_mm",
-            "part_size_mm",
-            "part_weight_kg",
-            "delivery_province",
-            "response_deadline",
-            "needed_by",
-            "visibility",
-        ]
+        fields = list(services.REQUEST_EDITABLE_FIELDS)
         field_classes = {
             "required_processes": ProcessMultipleChoiceField,
             "optional_processes": ProcessMultipleChoiceField,

@@ -26,26 +26,7 @@ from matching import explain, services
 from matching.models import MatchScore, PartRequest
 from portal.models import Organisation, ProductGroup, Province, Term
 
-EDITABLE_FIELDS = (
-    "title",
-    "title_en",
-    "description",
-    "description_en",
-    "product_group",
-    "required_processes",
-    "optional_processes",
-    "materials",
-    "required_certifications",
-    "annual_volume",
-    "volume_unit",
-    "tolerance_mm",
-    "part_size_mm",
-    "part_weight_kg",
-    "delivery_province",
-    "response_deadline",
-    "needed_by",
-    "visibility",
-)
+EDITABLE_FIELDS = services.REQUEST_EDITABLE_FIELDS
 UNKNOWN_CODE = {"does_not_exist": _("Unknown code “{value}”.")}
 
 

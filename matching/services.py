@@ -315,6 +315,27 @@ def recompute_all() -> int:
 
 # --- Part requests ---------------------------------------------------------------------------
 
+# What a buyer sets on a request (the form and the API both take exactly these).
+REQUEST_EDITABLE_FIELDS = (
+    "title",
+    "title_en",
+    "description",
+    "description_en",
+    "product_group",
+    "required_processes",
+    "optional_processes",
+    "materials",
+    "required_certifications",
+    "annual_volume",
+    "volume_unit",
+    "tolerance_mm",
+    "part_size_mm",
+    "part_weight_kg",
+    "delivery_province",
+    "response_deadline",
+    "needed_by",
+    "visibility",
+)
 REQUEST_M2M = ("required_processes", "optional_processes", "materials", "required_certifications")
 
 

@@ -29,9 +29,10 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         language = language_for(request)
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # Restore the thread's language afterwards, so nothing leaks into the next request.
+        with translation.override(language):
+            response = self.get_response(request)
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         response.headers.setdefault("Content-Language", language)
         return response

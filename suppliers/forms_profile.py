@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Organisation, Sector, Term, VsicCode
+from suppliers import services
 from suppliers.models import Certificate, Document, Equipment, ProcessCapability, Product, SupplierProfile
 from suppliers.uploads import ACCEPT, validate_upload
 
@@ -53,30 +54,13 @@ class OrganisationIdentityForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "name_en", "province", "website"]
+        fields = list(services.ORGANISATION_IDENTITY_FIELDS)
 
 
 class ProfileIdentityForm(forms.ModelForm):
     class Meta:
         model = SupplierProfile
-        fields = [
-            "trading_names",
-            "legal_form",
-            "ownership",
-            "founded_year",
-            "employees_band",
-            "commune",
-            "street",
-            "description",
-            "description_en",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "contacts_private",
-            "sectors",
-            "vsic_codes",
-            "has_cnht_incentive_certificate",
-        ]
+        fields = [*services.PROFILE_IDENTITY_FIELDS, "sectors", "vsic_codes"]
         widgets = {
             "trading_names": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -232,13 +216,7 @@ class MarketForm(forms.ModelForm):
 
     class Meta:
         model = SupplierProfile
-        fields = [
-            "main_customers",
-            "customers_private",
-            "export_markets",
-            "spare_capacity_percent",
-            "spare_capacity_as_of",
-        ]
+        fields = list(services.PROFILE_MARKET_FIELDS)
         widgets = {
             "main_customers": forms.Textarea(attrs={"rows": 3}),
             "spare_capacity_percent": forms.NumberInput(attrs={"min": 0, "max": 100}),

@@ -9,10 +9,19 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from suppliers.models import Document
 from suppliers.services import document_delete, document_upload
 from suppliers.uploads import MAX_UPLOAD_BYTES, validate_upload
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read messages outside a request (lazy form errors, services): in English."""
+    with translation.override("en"):
+        yield
+
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"

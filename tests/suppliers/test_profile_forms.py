@@ -6,11 +6,19 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.models import ProductGroup, Province, Sector, Term, VsicCode
 from suppliers.models import Certificate, Document, Equipment, ProcessCapability, Product
 from suppliers.signals import capabilities_changed
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read messages outside a request (lazy form errors, services): in English."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.models import ProductGroup, Province, Sector, Term
 from suppliers.models import (
@@ -20,6 +20,14 @@ from suppliers.models import (
 )
 from suppliers.selectors import SPARE_CAPACITY_FRESH_DAYS, profile_completeness, profile_detail
 from suppliers.services import verification_set
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read messages outside a request (lazy form errors, services): in English."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
