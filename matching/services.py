@@ -5,6 +5,9 @@ enqueues ``recompute_marked_task`` after commit. The task calls ``recompute_mark
 claims marks, recomputes and clears them. Nothing here enqueues inside an open transaction.
 """
 
+import csv
+import io
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -201,17 +204,24 @@ def _clear_closed(request_ids: list[int]) -> None:
 # --- Recomputes ------------------------------------------------------------------------------
 
 
-def _row(request: RequestData, engine: FastEngine, index: int, totals, eligible, subs, now) -> MatchScore:
-    return MatchScore(
-        request_id=request.id,
-        supplier_id=int(engine.ids[index]),
-        total=round(float(totals[index]), 6),
-        eligible=bool(eligible[index]),
-        breakdown={c: round(float(subs[index, k]), 6) for k, c in enumerate(CRITERIA)},
-        gaps=pair_gaps(engine.suppliers[index], request),
-        engine_version=ENGINE_VERSION,
-        computed_at=now,
-    )
+def _rows(request: RequestData, engine: FastEngine, indices, totals, eligible, subs, now) -> list[MatchScore]:
+    """Score rows for the chosen suppliers; numbers are rounded once for the whole selection."""
+    indices = np.asarray(indices, dtype=np.int64)
+    chosen_totals = np.round(totals[indices], 6).tolist()
+    chosen_subs = np.round(subs[indices], 6).tolist()
+    return [
+        MatchScore(
+            request_id=request.id,
+            supplier_id=int(engine.ids[index]),
+            total=total,
+            eligible=bool(eligible[index]),
+            breakdown=dict(zip(CRITERIA, sub_scores, strict=True)),
+            gaps=pair_gaps(engine.suppliers[index], request),
+            engine_version=ENGINE_VERSION,
+            computed_at=now,
+        )
+        for index, total, sub_scores in zip(indices.tolist(), chosen_totals, chosen_subs, strict=True)
+    ]
 
 
 def _selected(totals: np.ndarray, eligible: np.ndarray) -> np.ndarray:
@@ -232,11 +242,55 @@ def _upsert(rows: list[MatchScore]) -> None:
     )
 
 
+COPY_COLUMNS = (
+    "request_id",
+    "supplier_id",
+    "total",
+    "eligible",
+    "breakdown",
+    "gaps",
+    "engine_version",
+    "computed_at",
+)
+
+
+def _insert_fresh(rows: list[MatchScore]) -> None:
+    """Insert rows known to be new (their requests' rows were just deleted), as fast as we can.
+
+    On PostgreSQL that is one COPY in CSV form (several times faster than INSERTs); elsewhere a
+    plain bulk insert.
+    """
+    if connection.vendor != "postgresql":
+        MatchScore.objects.bulk_create(rows, batch_size=2000)
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(
+            (
+                row.request_id,
+                row.supplier_id,
+                row.total,
+                "t" if row.eligible else "f",
+                json.dumps(row.breakdown),
+                json.dumps(row.gaps),
+                row.engine_version,
+                row.computed_at.isoformat(),
+            )
+        )
+    buffer.seek(0)
+    table = MatchScore._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN WITH (FORMAT csv)", buffer)
+
+
 def recompute_requests(requests, engine: FastEngine | None = None) -> int:
     """Score each request against every supplier; replace its stored rows. Returns rows written.
 
     Requests are written in blocks, one transaction each: a reader sees a request's old rows or its
-    new ones, never a mix, and a full recompute does not pay one commit per request.
+    new ones, never a mix, and a full recompute does not pay one commit per request. A block's rows
+    are replaced (delete, then COPY on PostgreSQL): the effect of an upsert plus the removal of rows
+    that fell out of the bounds, at a fraction of the cost. Supplier edits upsert (``_upsert``).
     """
     inputs = selectors.request_data(requests)
     if not inputs:
@@ -249,14 +303,11 @@ def recompute_requests(requests, engine: FastEngine | None = None) -> int:
         rows = []
         for request in block:
             totals, eligible, subs = engine.score(request)
-            rows += [
-                _row(request, engine, int(i), totals, eligible, subs, now)
-                for i in _selected(totals, eligible)
-            ]
+            rows += _rows(request, engine, _selected(totals, eligible), totals, eligible, subs, now)
         ids = [request.id for request in block]
         with transaction.atomic():
             MatchScore.objects.filter(request_id__in=ids).delete()
-            _upsert(rows)
+            _insert_fresh(rows)
             PartRequest.objects.filter(pk__in=ids).update(matches_computed_at=now)
         written += len(rows)
     return written
@@ -273,7 +324,7 @@ def recompute_suppliers(supplier_ids: list[int]) -> int:
         totals, eligible, subs = engine.score(request)
         count, floor = thresholds.get(request.id, (0, None))
         keep = eligible | (count < MAX_NEAR_MISSES) | (totals > (floor if floor is not None else -1.0))
-        rows += [_row(request, engine, int(i), totals, eligible, subs, now) for i in np.flatnonzero(keep)]
+        rows += _rows(request, engine, np.flatnonzero(keep), totals, eligible, subs, now)
     with transaction.atomic():
         MatchScore.objects.filter(
             supplier_id__in=supplier_ids, request__status=PartRequest.Status.OPEN
