@@ -184,7 +184,7 @@ def engine_only(report: Report, inputs: Inputs, budget: Budget) -> float:
             totals, eligible, subs = engine.score(request)
             keep = services._selected(totals, eligible)
             now = None
-            rows += len([services._row(request, engine, int(i), totals, eligible, subs, now) for i in keep])
+            rows += len(services._rows(request, engine, keep, totals, eligible, subs, now))
     if sample and rows:
         per_request_rows = (build.seconds / len(sample)) - per_request
         report.add(
