@@ -1,15 +1,12 @@
 """Part requests posted by OEM buyers, and the match scores of suppliers against them."""
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Organisation, ProductGroup, Province, Term
-from suppliers.models import CapacityUnit, SupplierProfile
+from suppliers.models import CapacityUnit, PrivateFile, SupplierProfile, private_upload_path
 
 
 class PartRequestQuerySet(models.QuerySet):
@@ -131,32 +128,19 @@ class PartRequest(models.Model):
 
 
 def request_document_upload_to(instance, filename: str) -> str:
-    """A server-generated name: nothing the uploader typed reaches the file system."""
-    suffix = PurePath(filename).suffix.lower()[:6]
-    return f"requests/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return private_upload_path("requests", filename)
 
 
-class RequestDocument(models.Model):
+class RequestDocument(PrivateFile):
     """A drawing or specification of a request: the buyer and invited suppliers only."""
 
     request = models.ForeignKey(PartRequest, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(_("title"), max_length=200, blank=True)
     file = models.FileField(_("file"), upload_to=request_document_upload_to)
-    original_name = models.CharField(_("original file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("request document")
         verbose_name_plural = _("request documents")
         ordering = ["uploaded_at"]
-
-    def __str__(self):
-        return self.title or self.original_name
 
 
 class MatchScore(models.Model):

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
@@ -22,6 +22,7 @@ from matching import explain, permissions, selectors, services
 from matching.forms import AwardForm, PartRequestForm
 from matching.models import MatchScore, PartRequest, RequestDocument
 from portal.roles import is_staff_member, organisations_of
+from suppliers.uploads import private_file_response
 
 TOP_MATCHES = 10  # the page shows the best ten; the API pages through all stored rows
 PER_PAGE = 25
@@ -200,16 +201,7 @@ def document_download(request, pk: int, doc_pk: int):
     if not permissions.can_view_documents(request.user, part_request):
         raise Http404
     document = get_object_or_404(RequestDocument, pk=doc_pk, request=part_request)
-    try:
-        handle = document.file.storage.open(document.file.name, "rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(document)
 
 
 # --- Status actions -----------------------------------------------------------------------------

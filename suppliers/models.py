@@ -225,13 +225,36 @@ class Product(models.Model):
         return self.name
 
 
-def document_upload_to(instance, filename: str) -> str:
+def private_upload_path(folder: str, filename: str) -> str:
     """A server-generated name: nothing the uploader typed reaches the file system."""
     suffix = PurePath(filename).suffix.lower()[:6]
-    return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class Document(models.Model):
+def document_upload_to(instance, filename: str) -> str:
+    return private_upload_path("documents", filename)
+
+
+class PrivateFile(models.Model):
+    """A private upload: stored under a random name, served only by a permission-checking view."""
+
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title or self.original_name
+
+
+class Document(PrivateFile):
     """A private file of an organisation. Served only by a view that checks who asks."""
 
     class Kind(models.TextChoices):
@@ -242,26 +265,15 @@ class Document(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
-    title = models.CharField(_("title"), max_length=200, blank=True)
     file = models.FileField(_("file"), upload_to=document_upload_to)
-    original_name = models.CharField(_("original file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
     is_private = models.BooleanField(
         _("private"), default=False, help_text=_("Only staff and your colleagues can open it.")
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-uploaded_at"]
-
-    def __str__(self):
-        return self.title or self.original_name
 
 
 class CertificateQuerySet(models.QuerySet):

@@ -9,6 +9,7 @@ runs in the portal's origin. The content type stored with the file is the one fo
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -45,3 +46,20 @@ def validate_upload(file) -> str:
     if _header(file, len(magic)) != magic:
         raise ValidationError(MISMATCH, code="file_content")
     return content_type
+
+
+def private_file_response(document) -> FileResponse:
+    """A stored private file as a download that no browser renders inline or caches.
+
+    The caller has checked the permission; a file missing from storage is a 404, not a 500.
+    """
+    try:
+        handle = document.file.storage.open(document.file.name, "rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -8,7 +8,7 @@ the fields. A firm only ever edits its own profile: the views never take a profi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -28,6 +28,7 @@ from suppliers.forms_profile import (
     ProfileIdentityForm,
 )
 from suppliers.models import Document, SupplierProfile
+from suppliers.uploads import private_file_response
 
 # (URL name, tab label) of the edit sections, in the order of the section nav.
 SECTIONS = (
@@ -218,16 +219,7 @@ def document_download(request, pk: int):
     document = get_object_or_404(Document.objects.select_related("organisation"), pk=pk)
     if not permissions.can_view_document(request.user, document):
         raise Http404
-    try:
-        handle = document.file.storage.open(document.file.name, "rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(document)
 
 
 @login_required
