@@ -18,7 +18,6 @@ import argparse
 import contextlib
 import cProfile
 import io
-import json
 import os
 import pstats
 import random
@@ -183,12 +182,11 @@ def engine_only(report: Report, inputs: Inputs, budget: Budget) -> float:
         for request in bounded(sample, count=len(sample), seconds=budget.allow(60)):
             totals, eligible, subs = engine.score(request)
             keep = services._selected(totals, eligible)
-            now = None
-            rows += len(services._rows(request, engine, keep, totals, eligible, subs, now))
+            rows += len(services._scored_rows(request, engine, keep, totals, eligible, subs))
     if sample and rows:
         per_request_rows = (build.seconds / len(sample)) - per_request
         report.add(
-            f"selection + MatchScore objects with pair_gaps, per request (sample of {len(sample)})",
+            f"selection + rows with their gaps, per request (sample of {len(sample)})",
             ms(per_request_rows),
         )
         report.add(
@@ -367,19 +365,18 @@ def fill_unscored(report: Report, inputs: Inputs, budget: Budget) -> None:
     """After a partial recompute: store rows for the open requests that have none, so that the
     edit-to-visible section runs against a fully scored table as in production.
 
-    Bench-only and PostgreSQL-only: the same engine and selection as recompute_requests
-    (``services._selected``), gaps left empty, written with one COPY. Its rows per second are printed
-    as what a set-based writer does on this machine, for comparison with the service's.
+    Bench-only and PostgreSQL-only: the service's own scoring, selection and COPY
+    (``services._scored_rows``, ``services._insert_fresh``) in one transaction rather than in
+    blocks. Its rows per second are printed for comparison with the blocked writer's.
     """
     from django.db import connection, transaction
     from django.utils import timezone
 
     from matching import services
     from matching.models import MatchScore, PartRequest
-    from matching.scoring import CRITERIA, ENGINE_VERSION
 
-    scored = set(MatchScore.objects.values_list("request_id", flat=True).distinct())
-    missing = [r for r in inputs.requests if r.id not in scored]
+    stored = set(MatchScore.objects.values_list("request_id", flat=True).distinct())
+    missing = [r for r in inputs.requests if r.id not in stored]
     if not missing:
         return
     report.section("bench-only fill of the requests left unscored (not the service)")
@@ -387,25 +384,17 @@ def fill_unscored(report: Report, inputs: Inputs, budget: Budget) -> None:
         report.notes.append(f"{len(missing):,} open requests have no stored scores (fill needs PostgreSQL)")
         return
     engine, now = inputs.engine, timezone.now()
-    stamp = now.isoformat()
-    buffer, rows, done = io.StringIO(), 0, []
+    scored, done = [], []
     with timed() as watch:
         for request in bounded(missing, count=len(missing), seconds=budget.allow(150)):
             totals, eligible, subs = engine.score(request)
             keep = services._selected(totals, eligible)
-            for index in keep.tolist():
-                breakdown = json.dumps(dict(zip(CRITERIA, np.round(subs[index], 6).tolist(), strict=True)))
-                buffer.write(
-                    f"{request.id}\t{engine.ids[index]}\t{round(float(totals[index]), 6)}\t"
-                    f"{'t' if eligible[index] else 'f'}\t{breakdown}\t[]\t{ENGINE_VERSION}\t{stamp}\n"
-                )
-            rows += len(keep)
+            scored.append(services._scored_rows(request, engine, keep, totals, eligible, subs))
             done.append(request.id)
-        buffer.seek(0)
-        columns = "request_id, supplier_id, total, eligible, breakdown, gaps, engine_version, computed_at"
-        with timed() as copy, transaction.atomic(), connection.cursor() as cursor:
-            cursor.copy_expert(f"COPY {MatchScore._meta.db_table} ({columns}) FROM STDIN", buffer)
+        with timed() as copy, transaction.atomic():
+            services._insert_fresh(scored, now)
             PartRequest.objects.filter(pk__in=done).update(matches_computed_at=now)
+    rows = sum(map(len, scored))
     report.add(
         f"rows for {len(done):,} requests (score + select + COPY)", f"{rows:,} in {watch.seconds:.1f} s"
     )

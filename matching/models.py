@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from matching.scoring import CRITERIA
 from portal.models import Organisation, ProductGroup, Province, Term
 from suppliers.models import CapacityUnit, PrivateFile, SupplierProfile, private_upload_path
 
@@ -144,15 +145,39 @@ class RequestDocument(PrivateFile):
 
 
 class MatchScore(models.Model):
-    """How well one supplier fits one request, with the reasons: written by the engine only."""
+    """How well one supplier fits one request, with the reasons: written by the engine only.
 
-    request = models.ForeignKey(PartRequest, on_delete=models.CASCADE, related_name="scores")
-    supplier = models.ForeignKey(SupplierProfile, on_delete=models.CASCADE, related_name="scores")
+    Derived data, rewritten in bulk by every full recompute (hundreds of thousands of rows), so
+    its design favours writes: one float column per criterion rather than a JSON document (about
+    half the cost of a COPY), and foreign keys without database constraints, which would add a
+    trigger check per row and per key. Django still deletes a request's or a supplier's scores with
+    it (``on_delete=CASCADE`` is done by Django), and the nightly full recompute removes any row
+    left behind by a supplier deleted while a recompute was running (``services.delete_orphans``).
+    """
+
+    request = models.ForeignKey(
+        PartRequest,
+        on_delete=models.CASCADE,
+        related_name="scores",
+        db_constraint=False,
+        db_index=False,  # the unique (request, supplier) index serves lookups by request
+    )
+    supplier = models.ForeignKey(
+        SupplierProfile, on_delete=models.CASCADE, related_name="scores", db_constraint=False
+    )
     total = models.FloatField(_("score"))
     eligible = models.BooleanField(_("eligible"))
-    # {criterion: sub-score 0–1}; reasons are rendered from it and the gaps (see matching.explain).
-    breakdown = models.JSONField(_("breakdown"))
-    # [[gap code, detail], …], e.g. [["certification", "iatf-16949"], ["capacity", 40]].
+    # The sub-scores, 0–1, one per criterion of matching.scoring.CRITERIA (see ``breakdown``).
+    processes_score = models.FloatField(_("must-have processes"))
+    optional_score = models.FloatField(_("optional processes"))
+    materials_score = models.FloatField(_("materials"))
+    certifications_score = models.FloatField(_("certifications"))
+    capacity_score = models.FloatField(_("capacity"))
+    tolerance_score = models.FloatField(_("tolerance"))
+    location_score = models.FloatField(_("location"))
+    trust_score = models.FloatField(_("trust"))
+    text_score = models.FloatField(_("text relevance"))
+    # [[gap code, detail], …], e.g. [["certification", 12], ["capacity", 40]] (see matching.explain).
     gaps = models.JSONField(_("gaps"), default=list)
     engine_version = models.CharField(max_length=20)
     computed_at = models.DateTimeField()
@@ -163,10 +188,19 @@ class MatchScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "supplier"], name="match_request_supplier_unique")
         ]
-        indexes = [models.Index(fields=["request", "-eligible", "-total"], name="match_rank_idx")]
 
     def __str__(self):
         return f"{self.supplier} → {self.request}: {self.total:.1f}"
+
+    @property
+    def breakdown(self) -> dict[str, float]:
+        """{criterion: sub-score}, in the order of matching.scoring.CRITERIA."""
+        return {
+            criterion: getattr(self, field) for criterion, field in zip(CRITERIA, SCORE_FIELDS, strict=True)
+        }
+
+
+SCORE_FIELDS = tuple(f"{criterion}_score" for criterion in CRITERIA)
 
 
 class RecomputeMark(models.Model):

@@ -248,11 +248,20 @@ def _index(values: Iterable[int]) -> dict[int, int]:
 
 
 class FastEngine:
-    """All suppliers as matrices, built once; ``score`` scores one request against all of them."""
+    """All suppliers as matrices, built once; ``score`` scores one request against all of them.
+
+    Matrices have one *row per term* (process, material, certificate standard) and one column per
+    supplier, so the few terms a request names are contiguous rows: selecting them costs a copy of
+    k × N values, not a strided gather. Missing capacities and tolerances are stored as +inf, so a
+    minimum over a request's processes needs no mask. ``gaps`` lists what the chosen suppliers lack,
+    with the same arithmetic as ``pair_gaps`` (a hypothesis test checks both).
+    """
 
     def __init__(self, suppliers: Sequence[SupplierData], distances: Distances):
         self.suppliers = list(suppliers)
+        self.n = len(self.suppliers)
         self.ids = np.array([s.id for s in self.suppliers], dtype=np.int64)
+        self._ones = np.ones(self.n)
         self._build_processes()
         self._build_materials_and_certificates()
         self._build_places_and_trust(distances)
@@ -268,111 +277,128 @@ class FastEngine:
         return self._cache[key]
 
     def __len__(self) -> int:
-        return len(self.suppliers)
+        return self.n
 
     def _build_processes(self) -> None:
         self.process_col = _index(c.process for s in self.suppliers for c in s.processes)
-        self.units = sorted({c.unit for s in self.suppliers for c in s.processes} | {"pcs"})
-        shape = (len(self.suppliers), len(self.process_col))
+        self.unit_index = {
+            u: i for i, u in enumerate(sorted({c.unit for s in self.suppliers for c in s.processes}))
+        }
+        shape = (len(self.process_col), self.n)
         self.has_process = np.zeros(shape, dtype=bool)
-        self.annual_capacity = np.full(shape, np.nan)
+        self.annual_capacity = np.full(shape, np.inf)
         self.capacity_unit = np.full(shape, -1, dtype=np.int16)
-        self.tolerance = np.full(shape, np.nan)
-        for row, supplier in enumerate(self.suppliers):
+        self.tolerance = np.full(shape, np.inf)
+        for column, supplier in enumerate(self.suppliers):
             for c in supplier.processes:
-                col = self.process_col[c.process]
-                self.has_process[row, col] = True
+                row = self.process_col[c.process]
+                self.has_process[row, column] = True
                 if c.monthly_capacity is not None:
-                    self.annual_capacity[row, col] = 12.0 * c.monthly_capacity
-                    self.capacity_unit[row, col] = self.units.index(c.unit)
+                    self.annual_capacity[row, column] = 12.0 * c.monthly_capacity
+                    self.capacity_unit[row, column] = self.unit_index[c.unit]
                 if c.tolerance_mm is not None:
-                    self.tolerance[row, col] = c.tolerance_mm
+                    self.tolerance[row, column] = c.tolerance_mm
 
     def _build_materials_and_certificates(self) -> None:
         self.material_col = _index(m for s in self.suppliers for m in s.materials)
-        self.has_material = np.zeros((len(self.suppliers), len(self.material_col)), dtype=bool)
-        for row, supplier in enumerate(self.suppliers):
-            self.has_material[row, [self.material_col[m] for m in supplier.materials]] = True
-        records = [(row, c) for row, s in enumerate(self.suppliers) for c in s.certificates]
-        self.cert_col = _index(c.standard for _row, c in records)
-        self.cert_row = np.array([row for row, _c in records], dtype=np.int64)
-        self.cert_std = np.array([self.cert_col[c.standard] for _row, c in records], dtype=np.int64)
+        self.has_material = np.zeros((len(self.material_col), self.n), dtype=bool)
+        for column, supplier in enumerate(self.suppliers):
+            self.has_material[[self.material_col[m] for m in supplier.materials], column] = True
+        records = [(column, c) for column, s in enumerate(self.suppliers) for c in s.certificates]
+        self.cert_col = _index(c.standard for _column, c in records)
+        self.cert_supplier = np.array([column for column, _c in records], dtype=np.int64)
+        self.cert_std = np.array([self.cert_col[c.standard] for _column, c in records], dtype=np.int64)
         self.cert_issued = np.array(
-            [-1 if c.issued is None else c.issued for _r, c in records], dtype=np.int64
+            [-1 if c.issued is None else c.issued for _c, c in records], dtype=np.int64
         )
-        self.cert_expires = np.array([c.expires for _row, c in records], dtype=np.int64)
-        self.holds_cert = np.zeros((len(self.suppliers), len(self.cert_col)), dtype=bool)
-        self.holds_cert[self.cert_row, self.cert_std] = True
+        self.cert_expires = np.array([c.expires for _column, c in records], dtype=np.int64)
+        self.holds_cert = np.zeros((len(self.cert_col), self.n), dtype=bool)
+        self.holds_cert[self.cert_std, self.cert_supplier] = True
 
     def _build_places_and_trust(self, distances: Distances) -> None:
         self.distances = distances
         self.provinces = sorted({s.province for s in self.suppliers})
-        self.province_row = np.array(
-            [self.provinces.index(s.province) for s in self.suppliers], dtype=np.int64
-        )
+        position = {p: i for i, p in enumerate(self.provinces)}
+        self.province_of = np.array([position[s.province] for s in self.suppliers], dtype=np.int64)
         self.anchor_members: dict[int, np.ndarray] = {}
-        for row, supplier in enumerate(self.suppliers):
+        for column, supplier in enumerate(self.suppliers):
             for anchor in supplier.cluster_anchors:
-                self.anchor_members.setdefault(anchor, np.zeros(len(self.suppliers), dtype=bool))[row] = True
+                self.anchor_members.setdefault(anchor, np.zeros(self.n, dtype=bool))[column] = True
         self.verification = np.array([VERIFICATION_SCORE[s.verification] for s in self.suppliers])
         self.suspended = np.array([s.verification == "suspended" for s in self.suppliers], dtype=bool)
         self.updated_day = np.array([s.updated_day for s in self.suppliers], dtype=np.int64)
 
     def _build_tokens(self) -> None:
         postings: dict[str, list[int]] = {}
-        for row, supplier in enumerate(self.suppliers):
+        for column, supplier in enumerate(self.suppliers):
             for token in supplier.tokens:
-                postings.setdefault(token, []).append(row)
-        self.postings = {token: np.array(rows, dtype=np.int64) for token, rows in postings.items()}
+                postings.setdefault(token, []).append(column)
+        self.postings = {token: np.array(columns, dtype=np.int64) for token, columns in postings.items()}
 
     # -- criteria ---------------------------------------------------------------------------
 
-    def _coverage(self, wanted: frozenset[int], columns: dict[int, int], matrix: np.ndarray) -> np.ndarray:
-        n = len(self.suppliers)
+    def _coverage(self, wanted: frozenset[int], rows_of: dict[int, int], matrix: np.ndarray) -> np.ndarray:
         if not wanted:
-            return np.ones(n)
-        cols = [columns[w] for w in wanted if w in columns]
-        return matrix[:, cols].sum(axis=1) / len(wanted)
+            return self._ones
+        rows = [rows_of[w] for w in wanted if w in rows_of]
+        if not rows:
+            return np.zeros(self.n)
+        return matrix[rows].sum(axis=0) / len(wanted)
 
-    def _relevant_columns(self, request: RequestData) -> tuple[list[int], np.ndarray]:
-        if request.required_processes:
-            cols = [self.process_col[p] for p in request.required_processes if p in self.process_col]
-        else:
-            cols = list(range(len(self.process_col)))
-        return cols, self.has_process[:, cols]
+    def _process_rows(self, request: RequestData) -> list[int]:
+        return [self.process_col[p] for p in request.required_processes if p in self.process_col]
+
+    def _bottleneck(self, request: RequestData, columns=slice(None)) -> np.ndarray:
+        """Lowest annual capacity, in the request's unit, over its must-have processes (inf: none)."""
+        rows = self._process_rows(request)
+        if not rows:
+            return np.full(len(self.ids[columns]), np.inf)
+        unit = self.unit_index.get(request.unit, -2)
+        same_unit = self.capacity_unit[rows][:, columns] == unit
+        return np.where(same_unit, self.annual_capacity[rows][:, columns], np.inf).min(axis=0)
+
+    def _capacity_applies(self, request: RequestData) -> bool:
+        return bool(
+            request.annual_volume is not None and request.annual_volume > 0 and request.required_processes
+        )
 
     def _capacity(self, request: RequestData) -> np.ndarray:
-        n = len(self.suppliers)
-        if request.annual_volume is None or request.annual_volume <= 0 or not request.required_processes:
-            return np.ones(n)
-        cols, has = self._relevant_columns(request)
-        unit = self.units.index(request.unit) if request.unit in self.units else -2
-        usable = has & (self.capacity_unit[:, cols] == unit) & ~np.isnan(self.annual_capacity[:, cols])
-        values = np.where(usable, self.annual_capacity[:, cols], np.inf)
-        bottleneck = values.min(axis=1) if cols else np.full(n, np.inf)
+        if not self._capacity_applies(request):
+            return self._ones
+        bottleneck = self._bottleneck(request)
         ratio = np.minimum(1.0, bottleneck / request.annual_volume)
-        return np.where(usable.any(axis=1), ratio, UNKNOWN_CAPACITY)
+        return np.where(np.isfinite(bottleneck), ratio, UNKNOWN_CAPACITY)
+
+    def _best_tolerance(self, request: RequestData, columns=slice(None)) -> np.ndarray:
+        """Finest declared tolerance over the relevant processes (all when none is required)."""
+        if not request.required_processes:
+            best = self._cached(("tolerance-any",), lambda: self.tolerance.min(axis=0, initial=np.inf))
+            return best[columns]
+        rows = self._process_rows(request)
+        if not rows:
+            return np.full(len(self.ids[columns]), np.inf)
+        return self.tolerance[rows][:, columns].min(axis=0)
 
     def _tolerance(self, request: RequestData) -> np.ndarray:
-        n = len(self.suppliers)
         if request.tolerance_mm is None:
-            return np.ones(n)
-        cols, has = self._relevant_columns(request)
-        usable = has & ~np.isnan(self.tolerance[:, cols])
-        best = np.where(usable, self.tolerance[:, cols], np.inf).min(axis=1) if cols else np.full(n, np.inf)
+            return self._ones
+        best = self._best_tolerance(request)
         with np.errstate(divide="ignore"):
             ratio = np.where(best <= request.tolerance_mm, 1.0, request.tolerance_mm / best)
-        return np.where(usable.any(axis=1), ratio, UNKNOWN_TOLERANCE)
+        return np.where(np.isfinite(best), ratio, UNKNOWN_TOLERANCE)
 
     def _valid_certificates(self, day: int) -> np.ndarray:
-        valid = np.zeros((len(self.suppliers), len(self.cert_col)), dtype=bool)
-        ok = (self.cert_issued <= day) & (self.cert_expires >= day)
-        valid[self.cert_row[ok], self.cert_std[ok]] = True
-        return valid
+        def compute():
+            valid = np.zeros((len(self.cert_col), self.n), dtype=bool)
+            ok = (self.cert_issued <= day) & (self.cert_expires >= day)
+            valid[self.cert_std[ok], self.cert_supplier[ok]] = True
+            return valid
+
+        return self._cached(("valid", day), compute)
 
     def _location(self, request: RequestData) -> np.ndarray:
         km = np.array([self.distances.between(p, request.province) for p in self.provinces])
-        decay = (1.0 / (1.0 + km / DISTANCE_SCALE_KM))[self.province_row]
+        decay = (1.0 / (1.0 + km / DISTANCE_SCALE_KM))[self.province_of]
         members = self.anchor_members.get(request.buyer)
         bonus = CLUSTER_BONUS * members if members is not None else 0.0
         return np.minimum(1.0, decay + bonus)
@@ -383,36 +409,69 @@ class FastEngine:
         return 0.7 * self.verification + 0.3 * np.where(age <= FRESH_DAYS, 1.0, stale)
 
     def _text(self, request: RequestData) -> np.ndarray:
-        n = len(self.suppliers)
         if not request.tokens:
-            return np.ones(n)
-        hits = np.zeros(n)
-        for token in request.tokens:
-            rows = self.postings.get(token)
-            if rows is not None:
-                hits[rows] += 1.0
+            return self._ones
+        found = [self.postings[t] for t in request.tokens if t in self.postings]
+        hits = np.bincount(np.concatenate(found), minlength=self.n) if found else np.zeros(self.n)
         return hits / len(request.tokens)
 
     def score(self, request: RequestData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(totals, eligible, sub-scores with one column per criterion in CRITERIA order)."""
-        valid = self._cached(
-            ("valid", request.needed_by), lambda: self._valid_certificates(request.needed_by)
-        )
-        subs = np.column_stack(
-            [
-                self._coverage(request.required_processes, self.process_col, self.has_process),
-                self._coverage(request.optional_processes, self.process_col, self.has_process),
-                self._coverage(request.materials, self.material_col, self.has_material),
-                self._coverage(request.certifications, self.cert_col, valid),
-                self._capacity(request),
-                self._tolerance(request),
-                self._cached(("location", request.province, request.buyer), lambda: self._location(request)),
-                self._cached(("trust", request.today), lambda: self._trust(request)),
-                self._text(request),
-            ]
-        )
-        totals = np.zeros(len(self.suppliers))
-        for column, criterion in enumerate(CRITERIA):
-            totals += WEIGHTS[criterion] * subs[:, column]
-        eligible = (subs[:, 0] == 1.0) & (subs[:, 3] == 1.0) & ~self.suspended
-        return 100.0 * totals, eligible, subs
+        subs = np.empty((len(CRITERIA), self.n))
+        subs[0] = self._coverage(request.required_processes, self.process_col, self.has_process)
+        subs[1] = self._coverage(request.optional_processes, self.process_col, self.has_process)
+        subs[2] = self._coverage(request.materials, self.material_col, self.has_material)
+        valid = self._valid_certificates(request.needed_by)
+        subs[3] = self._coverage(request.certifications, self.cert_col, valid)
+        subs[4] = self._capacity(request)
+        subs[5] = self._tolerance(request)
+        subs[6] = self._cached(("location", request.province, request.buyer), lambda: self._location(request))
+        subs[7] = self._cached(("trust", request.today), lambda: self._trust(request))
+        subs[8] = self._text(request)
+        totals = 100.0 * (WEIGHT_VECTOR @ subs)
+        eligible = (subs[0] == 1.0) & (subs[3] == 1.0) & ~self.suspended
+        return totals, eligible, subs.T
+
+    # -- gaps of chosen suppliers -----------------------------------------------------------
+
+    def gaps(self, request: RequestData, columns: np.ndarray) -> list[list[list]]:
+        """``pair_gaps`` for the suppliers at ``columns``, in its order, computed for all at once."""
+        columns = np.asarray(columns, dtype=np.int64)
+        found: list[list[list]] = [[] for _ in range(len(columns))]
+
+        def add(where: np.ndarray, code: str, details) -> None:
+            """Append [code, detail] to each chosen supplier where ``where`` holds."""
+            for position in np.flatnonzero(where).tolist():
+                detail = details[position] if isinstance(details, list) else details
+                found[position].append([code, detail])
+
+        for process in sorted(request.required_processes):
+            add(~self._holds(self.has_process, self.process_col, process, columns), "process", process)
+        valid = self._valid_certificates(request.needed_by)
+        for standard in sorted(request.certifications):
+            missing = ~self._holds(valid, self.cert_col, standard, columns)
+            expired = self._holds(self.holds_cert, self.cert_col, standard, columns)
+            codes = np.where(expired, "certification_expired", "certification").tolist()
+            for position in np.flatnonzero(missing).tolist():
+                found[position].append([codes[position], standard])
+        add(self.suspended[columns], "suspended", None)
+        for material in sorted(request.materials):
+            add(~self._holds(self.has_material, self.material_col, material, columns), "material", material)
+        if self._capacity_applies(request):
+            ratio = self._bottleneck(request, columns) / request.annual_volume
+            percents = [round(100 * r) if math.isfinite(r) else None for r in ratio.tolist()]
+            add(~np.isfinite(ratio), "capacity_unknown", None)
+            add(np.isfinite(ratio) & (ratio < 1.0), "capacity", percents)
+        if request.tolerance_mm is not None:
+            best = self._best_tolerance(request, columns)
+            add(~np.isfinite(best), "tolerance_unknown", None)
+            add(np.isfinite(best) & (best > request.tolerance_mm), "tolerance", best.tolist())
+        return found
+
+    @staticmethod
+    def _holds(matrix: np.ndarray, rows_of: dict[int, int], term: int, columns: np.ndarray) -> np.ndarray:
+        row = rows_of.get(term)
+        return np.zeros(len(columns), dtype=bool) if row is None else matrix[row, columns]
+
+
+WEIGHT_VECTOR = np.array([WEIGHTS[c] for c in CRITERIA])

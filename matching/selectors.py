@@ -168,11 +168,8 @@ def request_data(
     each edit and must stay cheap at thousands of requests.
     """
     today = today or timezone.localdate()
-    ids = (
-        list(requests.values_list("pk", flat=True))
-        if isinstance(requests, QuerySet)
-        else [r.pk for r in requests]
-    )
+    # A subquery, not a list of thousands of ids to send back and forth five times.
+    ids = requests.values("pk") if isinstance(requests, QuerySet) else [r.pk for r in requests]
     rows = PartRequest.objects.filter(pk__in=ids).values_list(
         "pk",
         "buyer_id",
@@ -217,8 +214,6 @@ def ranked_matches(request: PartRequest) -> QuerySet:
 
 
 # --- Part request pages and API (matching/views.py, matching/api.py) ------------------------
-
-REQUEST_TERM_LISTS = ("required_processes", "optional_processes", "materials", "required_certifications")
 
 
 def with_eligible_count(requests: QuerySet) -> QuerySet:

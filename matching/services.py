@@ -5,12 +5,12 @@ enqueues ``recompute_marked_task`` after commit. The task calls ``recompute_mark
 claims marks, recomputes and clears them. Nothing here enqueues inside an open transaction.
 """
 
-import csv
 import io
 import json
 import logging
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePath
 
@@ -18,14 +18,23 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Min, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from matching import selectors
-from matching.models import MatchScore, PartRequest, RecomputeMark, RecomputeRun, RequestDocument
-from matching.scoring import CRITERIA, ENGINE_VERSION, FastEngine, RequestData, pair_gaps
+from matching.models import (
+    SCORE_FIELDS,
+    MatchScore,
+    PartRequest,
+    RecomputeMark,
+    RecomputeRun,
+    RequestDocument,
+)
+from matching.scoring import ENGINE_VERSION, FastEngine, RequestData
 from portal.text import nfc
+from suppliers.models import SupplierProfile
 from suppliers.uploads import validate_upload
 
 log = logging.getLogger(__name__)
@@ -204,32 +213,89 @@ def _clear_closed(request_ids: list[int]) -> None:
 # --- Recomputes ------------------------------------------------------------------------------
 
 
-def _rows(request: RequestData, engine: FastEngine, indices, totals, eligible, subs, now) -> list[MatchScore]:
-    """Score rows for the chosen suppliers; numbers are rounded once for the whole selection."""
-    indices = np.asarray(indices, dtype=np.int64)
-    chosen_totals = np.round(totals[indices], 6).tolist()
-    chosen_subs = np.round(subs[indices], 6).tolist()
-    return [
-        MatchScore(
-            request_id=request.id,
-            supplier_id=int(engine.ids[index]),
-            total=total,
-            eligible=bool(eligible[index]),
-            breakdown=dict(zip(CRITERIA, sub_scores, strict=True)),
-            gaps=pair_gaps(engine.suppliers[index], request),
-            engine_version=ENGINE_VERSION,
-            computed_at=now,
+TAB = "\t"
+
+
+@dataclass(frozen=True)
+class ScoredRows:
+    """The rows to store for one request: parallel lists, numbers rounded once for all of them."""
+
+    request_id: int
+    supplier_ids: list[int]
+    totals: list[float]
+    eligible: list[bool]
+    subs: list[list[float]]  # one list per row, in CRITERIA order
+    gaps: list[list[list]]
+
+    def __len__(self) -> int:
+        return len(self.supplier_ids)
+
+    def as_objects(self, now) -> list[MatchScore]:
+        return [
+            MatchScore(
+                request_id=self.request_id,
+                supplier_id=supplier_id,
+                total=total,
+                eligible=eligible,
+                gaps=gaps,
+                engine_version=ENGINE_VERSION,
+                computed_at=now,
+                **dict(zip(SCORE_FIELDS, subs, strict=True)),
+            )
+            for supplier_id, total, eligible, subs, gaps in self._rows()
+        ]
+
+    def as_copy_text(self, now) -> str:
+        """Lines for ``COPY … FROM STDIN`` in text format, columns as in COPY_COLUMNS.
+
+        Nothing here needs escaping: numbers, t/f, and JSON made of codes, numbers and null.
+        """
+        head, tail = f"{self.request_id}\t", f"\t{ENGINE_VERSION}\t{now.isoformat()}\n"
+        return "".join(
+            f"{head}{supplier_id}\t{total!r}\t{'t' if eligible else 'f'}\t"
+            f"{TAB.join(map(repr, subs))}\t{json.dumps(gaps) if gaps else '[]'}{tail}"
+            for supplier_id, total, eligible, subs, gaps in self._rows()
         )
-        for index, total, sub_scores in zip(indices.tolist(), chosen_totals, chosen_subs, strict=True)
-    ]
+
+    def _rows(self):
+        return zip(self.supplier_ids, self.totals, self.eligible, self.subs, self.gaps, strict=True)
+
+
+def _scored_rows(request: RequestData, engine: FastEngine, chosen, totals, eligible, subs) -> ScoredRows:
+    chosen = np.asarray(chosen, dtype=np.int64)
+    return ScoredRows(
+        request_id=request.id,
+        supplier_ids=engine.ids[chosen].tolist(),
+        totals=np.round(totals[chosen], 6).tolist(),
+        eligible=eligible[chosen].tolist(),
+        subs=np.round(subs[chosen], 6).tolist(),
+        gaps=engine.gaps(request, chosen),
+    )
+
+
+def _best(totals: np.ndarray, candidates: np.ndarray, limit: int) -> np.ndarray:
+    """The ``limit`` best of ``candidates`` (ascending indices), best first, ties by index.
+
+    A partition finds the cut in linear time; only the survivors are sorted.
+    """
+    values = totals[candidates]
+    if len(candidates) > limit:
+        cut = np.partition(values, len(values) - limit)[len(values) - limit]
+        above = values > cut
+        ties = np.flatnonzero(values == cut)[: limit - int(above.sum())]
+        keep = np.sort(np.concatenate([np.flatnonzero(above), ties]))
+        candidates, values = candidates[keep], values[keep]
+    return candidates[np.lexsort((candidates, -values))]
 
 
 def _selected(totals: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     """Indices to store: the best eligible suppliers, then the best near misses."""
-    order = np.lexsort((-totals,))  # best first; stable for ties
-    chosen_eligible = order[eligible[order]][:MAX_ELIGIBLE_STORED]
-    near_misses = order[~eligible[order]][:MAX_NEAR_MISSES]
-    return np.concatenate([chosen_eligible, near_misses])
+    return np.concatenate(
+        [
+            _best(totals, np.flatnonzero(eligible), MAX_ELIGIBLE_STORED),
+            _best(totals, np.flatnonzero(~eligible), MAX_NEAR_MISSES),
+        ]
+    )
 
 
 def _upsert(rows: list[MatchScore]) -> None:
@@ -238,7 +304,7 @@ def _upsert(rows: list[MatchScore]) -> None:
         batch_size=2000,
         update_conflicts=True,
         unique_fields=["request", "supplier"],
-        update_fields=["total", "eligible", "breakdown", "gaps", "engine_version", "computed_at"],
+        update_fields=["total", "eligible", *SCORE_FIELDS, "gaps", "engine_version", "computed_at"],
     )
 
 
@@ -247,41 +313,24 @@ COPY_COLUMNS = (
     "supplier_id",
     "total",
     "eligible",
-    "breakdown",
+    *SCORE_FIELDS,
     "gaps",
     "engine_version",
     "computed_at",
 )
 
 
-def _insert_fresh(rows: list[MatchScore]) -> None:
+def _insert_fresh(scored: list[ScoredRows], now) -> None:
     """Insert rows known to be new (their requests' rows were just deleted), as fast as we can.
 
-    On PostgreSQL that is one COPY in CSV form (several times faster than INSERTs); elsewhere a
-    plain bulk insert.
+    On PostgreSQL that is one COPY (several times faster than INSERTs); elsewhere a bulk insert.
     """
     if connection.vendor != "postgresql":
-        MatchScore.objects.bulk_create(rows, batch_size=2000)
+        MatchScore.objects.bulk_create([o for rows in scored for o in rows.as_objects(now)], batch_size=2000)
         return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(
-            (
-                row.request_id,
-                row.supplier_id,
-                row.total,
-                "t" if row.eligible else "f",
-                json.dumps(row.breakdown),
-                json.dumps(row.gaps),
-                row.engine_version,
-                row.computed_at.isoformat(),
-            )
-        )
-    buffer.seek(0)
-    table = MatchScore._meta.db_table
+    text = io.StringIO("".join(rows.as_copy_text(now) for rows in scored))
     with connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN WITH (FORMAT csv)", buffer)
+        cursor.copy_expert(f"COPY {MatchScore._meta.db_table} ({', '.join(COPY_COLUMNS)}) FROM STDIN", text)
 
 
 def recompute_requests(requests, engine: FastEngine | None = None) -> int:
@@ -300,64 +349,111 @@ def recompute_requests(requests, engine: FastEngine | None = None) -> int:
     for start in range(0, len(inputs), WRITE_BLOCK):
         block = inputs[start : start + WRITE_BLOCK]
         now = timezone.now()
-        rows = []
+        scored = []
         for request in block:
             totals, eligible, subs = engine.score(request)
-            rows += _rows(request, engine, _selected(totals, eligible), totals, eligible, subs, now)
+            scored.append(_scored_rows(request, engine, _selected(totals, eligible), totals, eligible, subs))
         ids = [request.id for request in block]
         with transaction.atomic():
             MatchScore.objects.filter(request_id__in=ids).delete()
-            _insert_fresh(rows)
+            _insert_fresh(scored, now)
             PartRequest.objects.filter(pk__in=ids).update(matches_computed_at=now)
-        written += len(rows)
+        written += sum(map(len, scored))
     return written
 
 
 def recompute_suppliers(supplier_ids: list[int]) -> int:
-    """Rescore a few suppliers against every open request, keeping each request's bounds."""
+    """Rescore a few suppliers against every open request, keeping each request's bounds.
+
+    A supplier's row is kept where it would make the request's cut (the best MAX_ELIGIBLE_STORED
+    eligible suppliers, the best MAX_NEAR_MISSES near misses); requests pushed over a bound are
+    trimmed with the full recompute's order (score, then supplier), so both paths store the same.
+    """
     engine = FastEngine(selectors.supplier_data(supplier_ids), selectors.distances())
     requests = selectors.request_data(PartRequest.objects.open())
-    thresholds = _near_miss_thresholds([r.id for r in requests], exclude=supplier_ids)
-    rows = []
+    stored = _stored_bounds([r.id for r in requests], exclude=supplier_ids)
+    rows, crowded = [], set()
     now = timezone.now()
     for request in requests:
         totals, eligible, subs = engine.score(request)
-        count, floor = thresholds.get(request.id, (0, None))
-        keep = eligible | (count < MAX_NEAR_MISSES) | (totals > (floor if floor is not None else -1.0))
-        rows += _rows(request, engine, np.flatnonzero(keep), totals, eligible, subs, now)
+        keep, over = _within_bounds(np.round(totals, 6), eligible, stored.get(request.id, {}))
+        if over:
+            crowded.add(request.id)
+        rows += _scored_rows(request, engine, np.flatnonzero(keep), totals, eligible, subs).as_objects(now)
     with transaction.atomic():
         MatchScore.objects.filter(
             supplier_id__in=supplier_ids, request__status=PartRequest.Status.OPEN
         ).delete()
         _upsert(rows)
-        _trim_near_misses({r.request_id for r in rows if not r.eligible})
+        _trim_to_bounds(crowded)
         PartRequest.objects.filter(pk__in=[r.id for r in requests]).update(matches_computed_at=now)
     return len(rows)
 
 
-def _near_miss_thresholds(request_ids: list[int], *, exclude: list[int]) -> dict[int, tuple[int, float]]:
-    """request → (how many near misses of other suppliers are stored, the lowest of their totals)."""
+def _bound(eligible: bool) -> int:
+    """How many rows of a request are stored for eligible suppliers, or for near misses."""
+    return MAX_ELIGIBLE_STORED if eligible else MAX_NEAR_MISSES
+
+
+def _stored_bounds(request_ids: list[int], *, exclude: list[int]) -> dict[int, dict[bool, tuple[int, float]]]:
+    """request → {eligible?: (rows of other suppliers stored, the lowest of their totals)}."""
     rows = (
-        MatchScore.objects.filter(request_id__in=request_ids, eligible=False)
+        MatchScore.objects.filter(request_id__in=request_ids)
         .exclude(supplier_id__in=exclude)
-        .values("request_id")
+        .values("request_id", "eligible")
         .annotate(count=Count("pk"), floor=Min("total"))
     )
-    return {row["request_id"]: (row["count"], row["floor"]) for row in rows}
+    found: dict[int, dict[bool, tuple[int, float]]] = {}
+    for row in rows:
+        found.setdefault(row["request_id"], {})[row["eligible"]] = (row["count"], row["floor"])
+    return found
 
 
-def _trim_near_misses(request_ids: set[int]) -> None:
-    """Keep only the best MAX_NEAR_MISSES near misses of each request."""
-    for request_id in request_ids:
-        extra = MatchScore.objects.filter(request_id=request_id, eligible=False).order_by(
-            "-total", "supplier_id"
-        )[MAX_NEAR_MISSES:]
-        MatchScore.objects.filter(pk__in=list(extra.values_list("pk", flat=True))).delete()
+def _within_bounds(totals: np.ndarray, eligible: np.ndarray, stored: dict) -> tuple[np.ndarray, bool]:
+    """(rows that could make the cut, whether keeping them pushes a group over its bound)."""
+    keep = np.zeros(len(totals), dtype=bool)
+    over = False
+    for group in (True, False):
+        count, floor = stored.get(group, (0, None))
+        candidates = eligible == group
+        if count >= _bound(group):
+            candidates &= totals >= floor
+        keep |= candidates
+        over = over or count + int(candidates.sum()) > _bound(group)
+    return keep, over
+
+
+def _trim_to_bounds(request_ids: set[int]) -> None:
+    """Delete the rows past each request's bounds, ranked by score, then supplier."""
+    if not request_ids:
+        return
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("request_id"), F("eligible")],
+        order_by=[F("total").desc(), F("supplier_id").asc()],
+    )
+    past = (
+        MatchScore.objects.filter(request_id__in=request_ids)
+        .annotate(rank=rank)
+        .filter(Q(eligible=True, rank__gt=_bound(True)) | Q(eligible=False, rank__gt=_bound(False)))
+    )
+    MatchScore.objects.filter(pk__in=list(past.values_list("pk", flat=True))).delete()
+
+
+def delete_orphans() -> int:
+    """Remove scores whose supplier or request no longer exists (see MatchScore: no DB constraints).
+
+    Django deletes scores with their supplier; only a supplier deleted while a recompute was
+    writing its rows can leave some behind, and nobody sees them (pages join the supplier).
+    """
+    gone = ~Q(supplier__in=SupplierProfile.objects.all()) | ~Q(request__in=PartRequest.objects.all())
+    return MatchScore.objects.filter(gone).delete()[0]
 
 
 def recompute_all() -> int:
     """Every open request against every supplier, with one engine built once; clears all marks."""
     started = timezone.now()
+    delete_orphans()
     engine = FastEngine(selectors.supplier_data(), selectors.distances())
     written = recompute_requests(PartRequest.objects.open(), engine=engine)
     RecomputeMark.objects.filter(marked_at__lt=started).delete()

@@ -3,6 +3,7 @@
 import datetime
 import json
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -136,3 +137,40 @@ def test_recompute_matches_all_rewrites_every_open_request(oem):
     call_command("recompute_matches", "--all")
     assert MatchScore.objects.filter(request=request).count() == 1
     assert not RecomputeMark.objects.exists()
+
+
+def test_the_best_eligible_rows_are_kept_ties_broken_by_supplier(oem, monkeypatch):
+    monkeypatch.setattr(services, "MAX_ELIGIBLE_STORED", 2)
+    twins = [make_supplier(f"Cơ khí Song Sinh {i}", processes=[("stamping", 10_000)]) for i in range(4)]
+    request = make_request(oem)
+    settle()
+    kept = [row.supplier_id for row in ranked_matches(request) if row.eligible]
+    assert kept == sorted(s.pk for s in twins)[:2]
+
+
+def test_selection_is_a_stable_sort_cut_to_the_bounds(monkeypatch):
+    """The partition-based selection equals sorting everything (stable) and cutting."""
+    monkeypatch.setattr(services, "MAX_ELIGIBLE_STORED", 5)
+    monkeypatch.setattr(services, "MAX_NEAR_MISSES", 3)
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(0, 60))
+        totals = rng.integers(0, 6, n).astype(float)  # few distinct values: many ties
+        eligible = rng.random(n) < 0.6
+        order = np.lexsort((-totals,))
+        expected = np.concatenate([order[eligible[order]][:5], order[~eligible[order]][:3]])
+        assert services._selected(totals, eligible).tolist() == expected.tolist()
+
+
+def test_a_deleted_supplier_takes_its_scores_and_orphans_are_swept(oem):
+    gone = make_supplier("Cơ khí Giải Thể")
+    stays = make_supplier("Cơ khí Còn Lại")
+    request = make_request(oem)
+    settle()
+    gone.delete()
+    assert set(scores_of(request)) == {stays.pk}
+    # A row whose supplier vanished mid-recompute (no database constraint stops it): swept.
+    row = MatchScore.objects.get(supplier=stays)
+    MatchScore.objects.filter(pk=row.pk).update(supplier_id=stays.pk + 10_000)
+    assert services.delete_orphans() == 1
+    assert not MatchScore.objects.filter(request=request).exists()

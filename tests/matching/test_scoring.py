@@ -15,6 +15,7 @@ from matching.scoring import (
     FastEngine,
     RequestData,
     SupplierData,
+    pair_gaps,
     score_pair,
 )
 
@@ -205,3 +206,6 @@ def test_the_fast_engine_agrees_with_the_reference(supplier_list, req):
         assert bool(eligible[row]) == expected.eligible
         assert np.allclose(subs[row], [expected.breakdown[c] for c in CRITERIA], rtol=0, atol=1e-12)
         assert abs(totals[row] - expected.total) < 1e-9
+    # The gaps of any chosen suppliers, in any order, are the reference's.
+    chosen = list(range(len(supplier_list)))[::-1]
+    assert engine.gaps(req, chosen) == [pair_gaps(supplier_list[i], req) for i in chosen]
