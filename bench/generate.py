@@ -428,7 +428,7 @@ def _suppliers(rng: random.Random, vocab: Vocabulary, count: int, today: datetim
     from django.utils import timezone
 
     from portal.models import Organisation
-    from portal.text import fold, name_key, strip_legal_form
+    from portal.text import accent_key, fold, name_key, strip_legal_form
     from suppliers.models import Certificate, ProcessCapability, SupplierProfile
 
     plans = []
@@ -473,6 +473,9 @@ def _suppliers(rng: random.Random, vocab: Vocabulary, count: int, today: datetim
                 verification_status=status,
                 verified_at=now if status == "verified" else None,
                 search_document=" ".join(p for p in parts if p),
+                search_exact=" ".join(
+                    accent_key(t) for t in [plan["name"], plan["name_en"], *(vi for vi, _en in products)]
+                ),
             )
         )
     _bulk(SupplierProfile, profiles, log, "supplier profiles")

@@ -19,6 +19,8 @@ def navigation(request):
     if "supplier" in roles:
         items.append({"label": _("My profile"), "url": reverse("suppliers:profile_edit")})
         items.append({"label": _("Members"), "url": reverse("suppliers:members")})
+    if "buyer" in roles or "staff" in roles:
+        items.append({"label": _("Find suppliers"), "url": reverse("suppliers:search")})
     if "buyer" in roles:
         items.append({"label": _("Part requests"), "url": reverse("matching:request_list")})
     elif "supplier" in roles:

@@ -6,6 +6,10 @@ code) or, for clusters, its id, and may be repeated: repeated values match ANY o
 Unknown codes, malformed dates and non-boolean flags are refused with 400 and the field's errors
 (the DRF filter backend raises them), never ignored silently and never a 500.
 
+``q`` searches names, products, processes, materials and descriptions (``suppliers.search``:
+diacritics optional, legal-form words ignored, typos tolerated) and ranks by relevance; ``sort``
+orders by ``relevance`` (the default), ``name`` or ``updated``; ``size`` is the employees band.
+
 Each filter narrows by ``pk__in`` a subquery rather than joining the rows in, so a profile is
 listed once however many of its rows match and the list needs no DISTINCT.
 """
@@ -69,6 +73,16 @@ class SupplierProfileFilter(django_filters.FilterSet):
         queryset=Cluster.objects.all(), method="filter_cluster", label=_("cluster id")
     )
     verified = StrictBooleanFilter(method="filter_verified", label=_("verified"))
+    size = django_filters.MultipleChoiceFilter(
+        field_name="employees_band", choices=SupplierProfile.EmployeesBand.choices, label=_("employees band")
+    )
+    # Text search (suppliers.search), then the order; declared last so they see every filter above.
+    q = django_filters.CharFilter(method="filter_q", label=_("search words"))
+    sort = django_filters.ChoiceFilter(
+        method="filter_sort",
+        choices=[("relevance", _("relevance")), ("name", _("name")), ("updated", _("last updated"))],
+        label=_("order"),
+    )
 
     class Meta:
         model = SupplierProfile
@@ -116,6 +130,18 @@ class SupplierProfileFilter(django_filters.FilterSet):
             if verified
             else queryset.exclude(verification_status=status)
         )
+
+    def filter_q(self, queryset, name, text):
+        from suppliers import search  # search builds on these filters
+
+        query = search.parse(text)
+        found, query = search.matching(queryset, query)
+        return search.ranked(found, query)
+
+    def filter_sort(self, queryset, name, sort):
+        from suppliers import search
+
+        return search.ordered(queryset, sort)
 
 
 def _profiles_with(**lookup):

@@ -115,10 +115,14 @@ class SupplierProfile(models.Model):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     # Derived, rebuilt by services.profile_refresh_search: the folded text that search and matching read.
     search_document = models.TextField(editable=False, blank=True)
+    # The same words with their diacritics (lower case, NFC): ranks exact-diacritic matches first.
+    # On PostgreSQL a stored tsvector of search_document (column ``search_vector``, GIN-indexed)
+    # and a trigram index sit beside these, created by migration 0002 and read by suppliers.search.
+    search_exact = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["search_document", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_document", "search_exact", "updated_at"])
     objects = SupplierProfileQuerySet.as_manager()
 
     class Meta:

@@ -27,6 +27,11 @@ def is_buyer(user) -> bool:
     return organisations_of(user).filter(is_buyer=True).exists()
 
 
+def may_search_suppliers(user) -> bool:
+    """Buyers and staff search every firm; suppliers do not browse their competitors."""
+    return is_staff_member(user) or is_buyer(user)
+
+
 def can_view_profile(user, profile: SupplierProfile) -> bool:
     return is_member_of(user, profile.organisation) or is_staff_member(user) or is_buyer(user)
 

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -54,6 +54,24 @@ def profile_detail(pk: int) -> SupplierProfile:
             "organisation__documents",
         )
         .get(pk=pk)
+    )
+
+
+def with_card_details(profiles: QuerySet, *, today: datetime.date) -> QuerySet:
+    """What a search result card shows, in a fixed number of queries per page."""
+    return profiles.select_related("organisation__province").prefetch_related(
+        Prefetch(
+            "processes",
+            queryset=ProcessCapability.objects.select_related("process").order_by("process__name_vi"),
+        ),
+        Prefetch(
+            "certificates",
+            queryset=Certificate.objects.valid_on(today)
+            .select_related("standard")
+            .order_by("standard__name_vi"),
+            to_attr="valid_certificates",
+        ),
+        Prefetch("products", queryset=Product.objects.order_by("pk")),
     )
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 
 from portal.models import Membership, Organisation, Province, Term, User
 from portal.mst import clean_tax_code
-from portal.text import fold, legal_form_of, nfc, strip_legal_form
+from portal.text import accent_key, fold, legal_form_of, nfc, strip_legal_form
 from suppliers import selectors
 from suppliers.models import (
     Certificate,
@@ -55,11 +55,25 @@ def profile_search_document(profile: SupplierProfile) -> str:
     return " ".join(part for part in parts if part)
 
 
+def profile_search_exact(profile: SupplierProfile) -> str:
+    """The words people may type with diacritics, kept as written (see suppliers.search)."""
+    organisation = profile.organisation
+    texts = [organisation.name, organisation.name_en, *profile.trading_name_list()]
+    texts += [c.process.name_vi for c in profile.processes.select_related("process")]
+    texts += [m.name_vi for m in profile.materials.all()]
+    texts += [p.name for p in profile.products.all()]
+    texts.append(profile.description)
+    return " ".join(key for key in map(accent_key, texts) if key)
+
+
 def profile_changed(profile: SupplierProfile) -> None:
     """Call after any change to a profile or its rows, inside the saving transaction."""
     profile.search_document = profile_search_document(profile)
+    profile.search_exact = profile_search_exact(profile)
     SupplierProfile.objects.filter(pk=profile.pk).update(
-        search_document=profile.search_document, updated_at=timezone.now()
+        search_document=profile.search_document,
+        search_exact=profile.search_exact,
+        updated_at=timezone.now(),
     )
     capabilities_changed.send(sender=SupplierProfile, profile_id=profile.pk)
 

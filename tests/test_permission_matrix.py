@@ -63,6 +63,7 @@ MATRIX = {
     "suppliers:profile_document_delete": ("post", "public_document", FIRM_MEMBER_ON_ALICES),
     "suppliers:document_download": ("get", "public_document", SUPPLIER_PAGE),
     "suppliers:profile_detail": ("get", "profile", SUPPLIER_PAGE),
+    "suppliers:search": ("get", None, row("no no no ok ok ok ok login")),
     "matching:request_list": ("get", None, ANY_SIGNED_IN),
     "matching:request_create": ("get", None, row("no no no ok ok ok no login")),
     "matching:request_detail": ("get", "draft", BUYER_DRAFT),

@@ -1,0 +1,207 @@
+"""Supplier search: Vietnamese words with or without diacritics, legal forms, typos, ranking, facets.
+
+Runs in both test runs: SQLite (LIKE on the folded column, difflib for typos) and PostgreSQL (the
+stored tsvector with the ``cnht`` configuration, trigram similarity for typos). Same expectations.
+"""
+
+import datetime
+
+import pytest
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import Sector
+from suppliers import search
+from suppliers.models import Product, SupplierProfile
+from suppliers.services import profile_changed
+from tests.matching.helpers import make_supplier
+
+pytestmark = pytest.mark.django_db
+
+NEXT_YEAR = timezone.localdate() + datetime.timedelta(days=365)
+LAST_MONTH = timezone.localdate() - datetime.timedelta(days=30)
+
+
+def names(params: str) -> list[str]:
+    result = search.run(SupplierProfile.objects.all(), QueryDict(params))
+    return [p.organisation.name for p in result.profiles.select_related("organisation")]
+
+
+def with_products(profile, *products):
+    for name in products:
+        Product.objects.create(profile=profile, name=name)
+    profile_changed(profile)
+    return profile
+
+
+@pytest.fixture
+def firms():
+    dong_a = make_supplier(
+        "Công ty TNHH Cơ khí Đông Á", processes=[("stamping", 10_000)], materials=["cold-rolled-steel"]
+    )
+    duc_nhom = make_supplier(
+        "Công ty CP Đúc Nhôm Miền Trung",
+        processes=[("die-casting", 5_000)],
+        materials=["aluminium"],
+        province="79",
+    )
+    minh_duc = make_supplier("Công ty TNHH Minh Đức", processes=[("welding", 2_000)], verified=False)
+    with_products(minh_duc, "Khung nhôm định hình")
+    phuong_nam = make_supplier(
+        "Công ty TNHH Nhựa Phương Nam",
+        processes=[("injection-moulding", 8_000)],
+        certificates=[("iatf-16949", NEXT_YEAR)],
+        province="79",
+    )
+    expired = make_supplier("Cơ khí Chính Xác Hết Hạn", certificates=[("iatf-16949", LAST_MONTH)])
+    return {
+        "dong_a": dong_a,
+        "duc_nhom": duc_nhom,
+        "minh_duc": minh_duc,
+        "phuong_nam": phuong_nam,
+        "expired": expired,
+    }
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["co khi dong a", "Cơ khí Đông Á", "CO KHI DONG A", "Công ty TNHH Cơ khí Đông Á", "cơ khí đong á"],
+)
+def test_a_firm_is_found_with_or_without_diacritics_and_legal_form(firms, typed):
+    assert names(f"q={typed}") == ["Công ty TNHH Cơ khí Đông Á"]
+
+
+def test_wrong_diacritics_still_find_the_firm(firms):
+    # "Đồng" is not "Đông": folded, both are "dong".
+    assert names("q=Cơ khí Đồng Á") == ["Công ty TNHH Cơ khí Đông Á"]
+
+
+def test_d_finds_đ_and_words_are_prefixes(firms):
+    assert "Công ty TNHH Cơ khí Đông Á" in names("q=dong")
+    assert "Công ty TNHH Cơ khí Đông Á" in names("q=co kh")
+
+
+def test_processes_and_materials_are_found_in_either_language(firms):
+    stampers = ["Cơ khí Chính Xác Hết Hạn", "Công ty TNHH Cơ khí Đông Á"]
+    assert sorted(names("q=dap")) == sorted(names("q=stamping")) == sorted(names("q=dập")) == sorted(stampers)
+    assert "Công ty CP Đúc Nhôm Miền Trung" in names("q=aluminium")
+
+
+def test_exact_diacritics_rank_first(firms):
+    """ "đúc nhôm" must not drown in firms of somebody named Đức (who also makes aluminium frames)."""
+    found = names("q=đúc nhôm")
+    assert found[0] == "Công ty CP Đúc Nhôm Miền Trung"
+    assert "Công ty TNHH Minh Đức" in found  # still found: "duc" + "nhom" without diacritics
+    assert names("q=Minh Đức")[0] == "Công ty TNHH Minh Đức"
+
+
+def test_a_typo_finds_the_close_spelling_and_says_so(firms):
+    result = search.run(SupplierProfile.objects.all(), QueryDict("q=nhua phuonng nam"))
+    assert [p.organisation.name for p in result.profiles.select_related("organisation")] == [
+        "Công ty TNHH Nhựa Phương Nam"
+    ]
+    assert result.query.corrected_from == ("phuonng",)
+
+
+def test_words_nobody_uses_find_nothing(firms):
+    assert names("q=zzzz qqqq") == []
+
+
+def test_facets_or_within_and_across(firms):
+    both_provinces = names("province=48&province=79")
+    assert len(both_provinces) == 5  # OR within a facet
+    assert sorted(names("province=79")) == ["Công ty CP Đúc Nhôm Miền Trung", "Công ty TNHH Nhựa Phương Nam"]
+    assert names("province=79&process=die-casting") == ["Công ty CP Đúc Nhôm Miền Trung"]  # AND across
+    assert names("province=79&process=stamping") == []
+
+
+def test_only_valid_certificates_count_and_filter(firms):
+    assert names("certification=iatf-16949") == ["Công ty TNHH Nhựa Phương Nam"]
+    facets = {f.key: f for f in search.run(SupplierProfile.objects.all(), QueryDict("")).facets}
+    counts = {v.code: v.count for v in facets["certification"].values}
+    assert counts == {"iatf-16949": 1}  # the expired one is not counted
+
+
+def test_facet_counts_apply_the_other_facets_only(firms):
+    result = search.run(SupplierProfile.objects.all(), QueryDict("province=79&verified=true"))
+    facets = {f.key: {v.code: (v.count, v.selected) for v in f.values} for f in result.facets}
+    # The province facet ignores its own selection (what ticking Đà Nẵng would add) but not "verified".
+    assert facets["province"]["48"] == (2, False)  # Đông Á and the expired one; Minh Đức is not verified
+    assert facets["province"]["79"] == (2, True)
+    # The process facet counts within province 79 and verified.
+    assert facets["process"] == {"die-casting": (1, False), "injection-moulding": (1, False)}
+    assert facets["verified"]["true"] == (2, True)
+
+
+def test_sector_and_size_facets(firms):
+    sector = Sector.objects.first()
+    firms["dong_a"].sectors.add(sector)
+    SupplierProfile.objects.filter(pk=firms["dong_a"].pk).update(employees_band="50-199")
+    assert names(f"sector={sector.code}") == ["Công ty TNHH Cơ khí Đông Á"]
+    assert names("size=50-199&size=500%2B") == ["Công ty TNHH Cơ khí Đông Á"]
+
+
+def test_sorting_by_name_and_by_last_update(firms):
+    assert names("sort=name")[0] == "Cơ khí Chính Xác Hết Hạn"  # "co khi chinh xac" sorts first
+    SupplierProfile.objects.filter(pk=firms["minh_duc"].pk).update(
+        updated_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    assert names("sort=updated")[0] == "Công ty TNHH Minh Đức"
+
+
+def test_broad_counts_are_capped(firms, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    paginator = search.CappedPaginator(search.run(SupplierProfile.objects.all(), QueryDict("")).profiles, 2)
+    assert paginator.capped and paginator.count == 4
+
+
+# --- The page --------------------------------------------------------------------------------
+
+
+def test_the_page_keeps_words_and_filters_in_the_url(client, buyer, firms):
+    client.force_login(buyer)
+    response = client.get(reverse("suppliers:search"), {"q": "đúc nhôm", "province": "79"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="đúc nhôm"' in page
+    assert 'name="province" value="79"' in page and "checked" in page
+    assert [p.organisation.name for p in response.context["page"].object_list] == [
+        "Công ty CP Đúc Nhôm Miền Trung"
+    ]
+    assert "Tìm nhà cung cấp" in page  # Vietnamese by default
+
+
+def test_an_unknown_filter_code_is_shown_as_an_error_not_a_500(client, buyer, firms):
+    client.force_login(buyer)
+    response = client.get(reverse("suppliers:search"), {"q": "co khi", "process": "no-such-process"})
+    assert response.status_code == 200
+    assert response.context["result"].errors
+    assert 'data-testid="search-errors"' in response.content.decode()
+
+
+def test_suppliers_may_not_search_their_competitors(client, alice, profile):
+    client.force_login(alice)
+    assert client.get(reverse("suppliers:search")).status_code == 403
+
+
+def test_the_page_runs_a_bounded_number_of_queries(client, buyer, firms, django_assert_max_num_queries):
+    for i in range(25):
+        make_supplier(f"Cơ khí Số {i}")
+    client.force_login(buyer)
+    with django_assert_max_num_queries(40):
+        response = client.get(reverse("suppliers:search"), {"q": "co khi"})
+    assert len(response.context["page"].object_list) == 20
+
+
+# --- The API ---------------------------------------------------------------------------------
+
+
+def test_the_api_searches_with_the_same_rules(client, buyer, firms):
+    client.force_login(buyer)
+    response = client.get("/api/v1/suppliers/", {"q": "đúc nhôm", "sort": "relevance"})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert results[0]["id"] == firms["duc_nhom"].pk
+    bad = client.get("/api/v1/suppliers/", {"sort": "sideways"})
+    assert bad.status_code == 400 and "sort" in bad.json()
