@@ -43,12 +43,11 @@ TARGETS = {
     "http_rps": 100.0,
 }
 
-# Narrow: a firm's own words, or a rare product in one province. Broad: a common process or word.
+# Narrow: a firm's own words (chosen from the data at run time, see narrow_queries), or a product
+# in one province. Broad: a common process or word.
 NARROW = [
-    {"q": "dong a 00042"},
     {"q": "vo hop so", "province": "48"},
     {"q": "banh rang", "certification": "iatf-16949"},
-    {"q": "hai van 01234"},
     {"q": "giá đỡ ắc quy", "province": "79"},
 ]
 BROAD = [
@@ -112,9 +111,39 @@ def ilike_time(params: dict) -> tuple[float, int]:
     return watch.seconds, count
 
 
+def narrow_queries(seed: int) -> list[dict]:
+    """Three firms' distinguishing words (person's name and number, as a buyer would copy them)."""
+    from portal.models import Organisation
+
+    keys = list(
+        Organisation.objects.filter(is_supplier=True).values_list("name_search_key", flat=True)[:5000]
+    )
+    rng = random.Random(seed)
+    return [{"q": " ".join(key.split()[-3:])} for key in rng.sample(keys, 3)] + NARROW
+
+
+def explain(params: dict) -> None:
+    """EXPLAIN ANALYZE of the results query, to see which index serves it."""
+    from django.db import connection
+
+    from suppliers import search
+    from suppliers.models import SupplierProfile
+
+    result = search.run(SupplierProfile.objects.all(), _query_dict(params), facets=False)
+    sql, sql_params = result.profiles.values("pk")[:20].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN ANALYZE {sql}", sql_params)
+        print("\n".join(f"    {row[0]}" for row in cursor.fetchall()))
+
+
 def database_section(args) -> dict:
     figures = {}
-    for label, queries in (("narrow", NARROW), ("broad", BROAD)):
+    narrow = narrow_queries(args.seed)
+    if args.explain:
+        for params in (narrow[0], BROAD[0]):
+            print(f"  EXPLAIN ANALYZE of {params}:")
+            explain(params)
+    for label, queries in (("narrow", narrow), ("broad", BROAD)):
         results, facets, baseline, counts = [], [], [], []
         for params in queries:
             search_page_time(params)  # warm the cache and the plan
@@ -172,8 +201,11 @@ def signed_in_cookie() -> str:
 
 
 def load_section(args) -> None:
+    from django.core.management import call_command
+
     from suppliers.models import SupplierProfile
 
+    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off: the manifest is needed
     cookie = signed_in_cookie()
     profile_ids = list(SupplierProfile.objects.values_list("pk", flat=True)[:2000])
     port = _free_port()
@@ -182,7 +214,7 @@ def load_section(args) -> None:
         cwd=ROOT,
         env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=open(Path(os.environ["STATIC_ROOT"]).parent / "gunicorn.log", "w"),  # noqa: SIM115
         start_new_session=True,
     )
     try:
@@ -228,6 +260,9 @@ def load_section(args) -> None:
         print(f"    errors {len(errors)}")
         for error in errors[:5]:
             print(f"    error: {error}")
+        if errors:
+            log = (Path(os.environ["STATIC_ROOT"]).parent / "gunicorn.log").read_text()[-3000:]
+            print(f"    gunicorn's log ends with:\n{log}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
@@ -309,6 +344,7 @@ def run_with_services(argv: list[str], args) -> int:
                 "SECRET_KEY": "bench-only-secret-key",
                 "DEBUG": "0",
                 "LOG_LEVEL": "WARNING",
+                "STATIC_ROOT": str(workdir / "static"),
             }
             inner = subprocess.Popen([sys.executable, "-m", "bench.search", *argv], env=env, cwd=ROOT)
             return inner.wait(timeout=args.time_limit)
@@ -324,6 +360,7 @@ def parse(argv: list[str]):
     parser.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients (0: skip the load)")
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the HTTP load")
     parser.add_argument("--services", action="store_true", help="throw-away PostgreSQL + Redis")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of two searches")
     parser.add_argument("--time-limit", type=float, default=900.0, help="seconds for the whole run")
     return parser.parse_args(argv)
 

@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from matching import services
-from matching.models import PartRequest
+from matching.models import PartRequest, ShortlistEntry
 from portal.models import Organisation, ProductGroup, Province, Term
 from suppliers.forms_profile import DateInput, ProcessChoiceIterator
 from suppliers.uploads import ACCEPT, validate_upload
@@ -152,3 +152,47 @@ class AwardForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["awarded_to"].queryset = organisations
+
+
+class MatchFilterForm(forms.Form):
+    """Narrow a request's ranked suppliers (GET): eligible only, a province, a valid certification."""
+
+    eligible = forms.BooleanField(label=_("Eligible only"), required=False)
+    province = forms.ModelChoiceField(
+        Province.objects.all(),
+        to_field_name="code",
+        required=False,
+        label=_("Province"),
+        empty_label=_("All"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    certification = forms.ModelChoiceField(
+        Term.objects.certifications(),
+        to_field_name="code",
+        required=False,
+        label=_("Holds a valid certification"),
+        empty_label=_("Any"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+
+class ShortlistEntryForm(forms.ModelForm):
+    """Where a shortlisted supplier stands; the reason is required only for a rejection."""
+
+    class Meta:
+        model = ShortlistEntry
+        fields = ["status", "note", "rejection_reason"]
+        widgets = {
+            "status": forms.Select(attrs={"class": "form-select form-select-sm"}),
+            "note": forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+            "rejection_reason": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("status") == ShortlistEntry.Status.REJECTED
+            and not cleaned.get("rejection_reason", "").strip()
+        ):
+            self.add_error("rejection_reason", _("Say why the supplier is rejected."))
+        return cleaned

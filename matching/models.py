@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from matching.scoring import CRITERIA
 from portal.models import Organisation, ProductGroup, Province, Term
@@ -257,3 +258,45 @@ class RecomputeRun(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ShortlistEntry(models.Model):
+    """A supplier a buyer keeps for one request, and how far the sourcing with it has gone.
+
+    Statuses follow the purchasing pipeline of an automotive OEM; a rejection says why. Every
+    change is kept with who made it and when (django-simple-history), shown on the shortlist page.
+    """
+
+    class Status(models.TextChoices):
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        CONTACTED = "contacted", _("Contacted")
+        QUOTATION = "quotation", _("Quotation received")
+        SAMPLE = "sample", _("Sample / PPAP")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    request = models.ForeignKey(PartRequest, on_delete=models.CASCADE, related_name="shortlist")
+    supplier = models.ForeignKey(
+        SupplierProfile, verbose_name=_("supplier"), on_delete=models.CASCADE, related_name="shortlisted_in"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SHORTLISTED)
+    note = models.TextField(_("note"), blank=True)
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=255, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("shortlisted supplier")
+        verbose_name_plural = _("shortlisted suppliers")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "supplier"], name="shortlist_request_supplier")
+        ]
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.supplier} · {self.get_status_display()}"

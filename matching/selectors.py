@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from matching.models import MatchScore, PartRequest
+from matching.models import MatchScore, PartRequest, ShortlistEntry
 from matching.scoring import Capability, CertificateRecord, Distances, RequestData, SupplierData
 from portal.models import Organisation, Province, Term
 from portal.text import fold
@@ -213,6 +213,22 @@ def ranked_matches(request: PartRequest) -> QuerySet:
     )
 
 
+def filtered_matches(
+    request: PartRequest, *, eligible_only=False, province=None, certification=None
+) -> QuerySet:
+    """``ranked_matches`` narrowed as the buyer asks; a certification counts if valid on the needed-by day."""
+    rows = ranked_matches(request)
+    if eligible_only:
+        rows = rows.filter(eligible=True)
+    if province is not None:
+        rows = rows.filter(supplier__organisation__province=province)
+    if certification is not None:
+        day = max(request.needed_by or timezone.localdate(), timezone.localdate())
+        holders = Certificate.objects.valid_on(day).filter(standard=certification).values("profile_id")
+        rows = rows.filter(supplier_id__in=holders)
+    return rows
+
+
 # --- Part request pages and API (matching/views.py, matching/api.py) ------------------------
 
 
@@ -249,3 +265,24 @@ def request_detail(requests: QuerySet, pk: int) -> PartRequest:
 def match_organisations(request: PartRequest) -> QuerySet:
     """The supplier organisations scored for a request: those it may be awarded to on its page."""
     return Organisation.objects.filter(supplier_profile__scores__request=request).order_by("name")
+
+
+# --- Shortlists ------------------------------------------------------------------------------
+
+
+def shortlist(request: PartRequest) -> QuerySet:
+    """A request's shortlisted suppliers with their scores' firms, oldest first."""
+    return request.shortlist.select_related("supplier__organisation__province", "added_by")
+
+
+def shortlisted_supplier_ids(request: PartRequest) -> set[int]:
+    return set(request.shortlist.values_list("supplier_id", flat=True))
+
+
+def shortlist_changes(request: PartRequest, limit: int = 50) -> list:
+    """Who changed what on the shortlist and when, newest first (django-simple-history)."""
+    return list(
+        ShortlistEntry.history.filter(request_id=request.pk)
+        .select_related("history_user", "supplier__organisation")
+        .order_by("-history_date")[:limit]
+    )

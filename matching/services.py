@@ -31,6 +31,7 @@ from matching.models import (
     RecomputeMark,
     RecomputeRun,
     RequestDocument,
+    ShortlistEntry,
 )
 from matching.scoring import ENGINE_VERSION, FastEngine, RequestData
 from portal.text import nfc
@@ -625,3 +626,36 @@ def part_request_award(*, request: PartRequest, awarded_to) -> PartRequest:
     if not awarded_to.is_supplier or awarded_to.pk == request.buyer_id:
         raise ValidationError({"awarded_to": gettext("Choose a supplier organisation.")})
     return part_request_close(request=request, awarded_to=awarded_to)
+
+
+# --- Shortlists ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def shortlist_add(*, request: PartRequest, supplier: SupplierProfile, by=None) -> ShortlistEntry:
+    """Keep a supplier for a request (idempotent: adding it again changes nothing)."""
+    if request.status == PartRequest.Status.DRAFT:
+        raise ValidationError(gettext("Publish the request before shortlisting suppliers."))
+    entry, _created = ShortlistEntry.objects.get_or_create(
+        request=request, supplier=supplier, defaults={"added_by": by}
+    )
+    return entry
+
+
+@transaction.atomic
+def shortlist_update(
+    *, entry: ShortlistEntry, status: str, note: str = "", rejection_reason: str = ""
+) -> ShortlistEntry:
+    """Move a shortlisted supplier along the pipeline; a rejection needs its reason."""
+    if status == ShortlistEntry.Status.REJECTED and not rejection_reason.strip():
+        raise ValidationError({"rejection_reason": gettext("Say why the supplier is rejected.")})
+    entry.status = status
+    entry.note = nfc(note)
+    entry.rejection_reason = nfc(rejection_reason) if status == ShortlistEntry.Status.REJECTED else ""
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def shortlist_remove(*, entry: ShortlistEntry) -> None:
+    entry.delete()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from matching import views
+from matching import views, views_shortlist
 
 app_name = "matching"
 
@@ -15,4 +15,10 @@ urlpatterns = [
     path("<int:pk>/close/", views.request_close, name="request_close"),
     path("<int:pk>/award/", views.request_award, name="request_award"),
     path("<int:pk>/documents/<int:doc_pk>/", views.document_download, name="document_download"),
+    path("<int:pk>/shortlist/", views_shortlist.shortlist_page, name="shortlist"),
+    path("<int:pk>/shortlist/add/", views_shortlist.shortlist_add, name="shortlist_add"),
+    path("<int:pk>/shortlist/<int:entry_pk>/", views_shortlist.shortlist_update, name="shortlist_update"),
+    path(
+        "<int:pk>/shortlist/<int:entry_pk>/remove/", views_shortlist.shortlist_remove, name="shortlist_remove"
+    ),
 ]

@@ -19,12 +19,12 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from matching import explain, permissions, selectors, services
-from matching.forms import AwardForm, PartRequestForm
+from matching.forms import AwardForm, MatchFilterForm, PartRequestForm
 from matching.models import MatchScore, PartRequest, RequestDocument
 from portal.roles import is_staff_member, organisations_of
 from suppliers.uploads import private_file_response
 
-TOP_MATCHES = 10  # the page shows the best ten; the API pages through all stored rows
+TOP_MATCHES = 10  # ranked suppliers per page of a request
 PER_PAGE = 25
 
 
@@ -158,10 +158,24 @@ def _profile_url(profile_id: int) -> str | None:
         return None
 
 
-def _matches(part_request: PartRequest) -> dict:
-    rows = list(selectors.ranked_matches(part_request)[:TOP_MATCHES])
-    names = explain.term_names([row.gaps for row in rows])
+def _matches(request, part_request: PartRequest) -> dict:
+    """The ranked suppliers, narrowed by the filter form (shown with its errors when invalid)."""
+    form = MatchFilterForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.filtered_matches(
+        part_request,
+        eligible_only=chosen.get("eligible", False),
+        province=chosen.get("province"),
+        certification=chosen.get("certification"),
+    )
+    page = Paginator(rows, TOP_MATCHES).get_page(request.GET.get("page"))
+    names = explain.term_names([row.gaps for row in page.object_list])
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return {
+        "match_filter": form,
+        "match_page": page,
+        "match_params": kept.urlencode(),
         "matches": [
             MatchRow(
                 score=row,
@@ -169,9 +183,10 @@ def _matches(part_request: PartRequest) -> dict:
                 gaps=explain.gap_lines(row.gaps, names),
                 profile_url=_profile_url(row.supplier_id),
             )
-            for row in rows
+            for row in page.object_list
         ],
         "recompute_pending": services.pending_marks(request_id=part_request.pk),
+        "shortlisted": selectors.shortlisted_supplier_ids(part_request),
         "eligible_count": part_request.scores.filter(eligible=True).count(),
         "eligible_cap": services.MAX_ELIGIBLE_STORED,
     }
@@ -188,7 +203,7 @@ def request_detail(request, pk: int):
         "show_matches": access.matches,
     }
     if access.matches:
-        context.update(_matches(part_request))
+        context.update(_matches(request, part_request))
     if access.edit and part_request.status == PartRequest.Status.OPEN:
         context["award_form"] = AwardForm(organisations=selectors.match_organisations(part_request))
     return render(request, "matching/request_detail.html", context)

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from matching.models import PartRequest, RequestDocument
+from matching.models import PartRequest, RequestDocument, ShortlistEntry
 from matching.services import part_request_publish, part_request_save
 from portal.models import Membership, Province
 from suppliers.models import Document, Invitation
@@ -71,6 +71,10 @@ MATRIX = {
     "matching:request_publish": ("post", "draft", BUYER_WRITE),
     "matching:request_close": ("post", "open_request", BUYER_WRITE),
     "matching:request_award": ("post", "open_request", BUYER_WRITE),
+    "matching:shortlist": ("get", "open_request", BUYER_DRAFT),
+    "matching:shortlist_add": ("post", "open_request", BUYER_WRITE),
+    "matching:shortlist_update": ("post", "shortlist_entry", BUYER_WRITE),
+    "matching:shortlist_remove": ("post", "shortlist_entry", BUYER_WRITE),
     "matching:document_download": ("get", "drawing", BUYER_DRAFT),
     "suppliers_api:supplier-list": ("get", None, ANY_SIGNED_IN),
     "suppliers_api:supplier-me": ("get", None, OWN_FIRM_WORK),
@@ -164,6 +168,9 @@ def world(db, alice, bob, charlie, firm, profile, other_profile, staff, settings
         "open_request": open_request,
         "drawing": drawing(draft),
         "open_drawing": drawing(open_request),
+        "shortlist_entry": ShortlistEntry.objects.create(
+            request=open_request, supplier=profile, added_by=dan
+        ),
     }
     users = {
         "alice": alice,
@@ -200,8 +207,8 @@ def test_the_matrix_holds(client, world, caller, name, method, key, expected):
     if users[caller]:
         client.force_login(users[caller])
     args = [objects[key].pk] if key else []
-    if name == "matching:document_download":
-        args = [objects[key].request_id, objects[key].pk]
+    if name in ("matching:document_download", "matching:shortlist_update", "matching:shortlist_remove"):
+        args = [objects[key].request_id, objects[key].pk]  # nested under their request
     url = reverse(name, args=args)
     response = getattr(client, method)(url)
     assert outcome(response, url) == expected[caller], (

@@ -511,3 +511,55 @@ def test_the_detail_page_runs_a_bounded_number_of_queries_with_ten_matches(
 # its prefetches, the matches, the gaps' terms, the pending mark, the award choices), with room
 # for a few more in the shared navigation; a query per match would add at least ten.
 MAX_DETAIL_QUERIES = 25
+
+
+# --- Filtering the ranked suppliers --------------------------------------------------------------
+
+
+def _ranked_ids(client, part_request, **params) -> list[int]:
+    response = client.get(detail(part_request), params)
+    assert response.status_code == 200
+    return [row.score.supplier_id for row in response.context["matches"]]
+
+
+def test_the_buyer_filters_ranked_suppliers_by_eligibility_province_and_certification(
+    client, buyer, open_request
+):
+    """open_request needs stamping and IATF 16949: certified firms are eligible, the others near misses."""
+    hue = Province.objects.get(code="46")
+    certified = verified_supplier(
+        OrganisationFactory(name="Cơ khí Có Chứng Nhận"), certifications=("iatf-16949",)
+    )
+    plain = verified_supplier(OrganisationFactory(name="Cơ khí Chưa Chứng Nhận"))
+    far = verified_supplier(
+        OrganisationFactory(name="Cơ khí Huế", province=hue), certifications=("iatf-16949",)
+    )
+    services.recompute_requests([open_request])
+    client.force_login(buyer)
+    assert set(_ranked_ids(client, open_request)) == {certified.pk, plain.pk, far.pk}
+    assert set(_ranked_ids(client, open_request, eligible="on")) == {certified.pk, far.pk}
+    assert _ranked_ids(client, open_request, province="46") == [far.pk]
+    assert set(_ranked_ids(client, open_request, certification="iatf-16949")) == {certified.pk, far.pk}
+    assert _ranked_ids(client, open_request, certification="iso-9001") == []
+    assert (
+        'data-testid="no-filtered-matches"'
+        in client.get(detail(open_request), {"province": "01"}).content.decode()
+    )
+
+
+def test_an_unknown_filter_value_is_an_error_on_the_page_not_a_500(client, buyer, open_request):
+    client.force_login(buyer)
+    response = client.get(detail(open_request), {"province": "99", "certification": "no-such"})
+    assert response.status_code == 200
+    assert 'data-testid="match-filter-errors"' in response.content.decode()
+
+
+def test_ranked_suppliers_are_paged_with_the_filters_kept(client, buyer, open_request):
+    for number in range(12):
+        verified_supplier(OrganisationFactory(name=f"Cơ khí Trang {number}"), certifications=("iatf-16949",))
+    services.recompute_requests([open_request])
+    client.force_login(buyer)
+    first = _ranked_ids(client, open_request, eligible="on")
+    second = _ranked_ids(client, open_request, eligible="on", page="2")
+    assert len(first) == 10 and len(second) == 2 and not set(first) & set(second)
+    assert "eligible=on&amp;page=2" in client.get(detail(open_request), {"eligible": "on"}).content.decode()

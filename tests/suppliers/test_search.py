@@ -205,3 +205,12 @@ def test_the_api_searches_with_the_same_rules(client, buyer, firms):
     assert results[0]["id"] == firms["duc_nhom"].pk
     bad = client.get("/api/v1/suppliers/", {"sort": "sideways"})
     assert bad.status_code == 400 and "sort" in bad.json()
+
+
+def test_a_broad_search_counts_facets_over_the_first_matches_and_says_so(client, buyer, firms, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    facets = search.run(SupplierProfile.objects.all(), QueryDict("")).facets
+    assert all(f.partial for f in facets)
+    assert sum(v.count for v in {f.key: f for f in facets}["verified"].values) == 3
+    client.force_login(buyer)
+    assert 'data-testid="facets-partial"' in client.get(reverse("suppliers:search")).content.decode()

@@ -1,0 +1,100 @@
+"""A request's shortlist: the buyer keeps suppliers from the ranking and moves them along the pipeline.
+
+Who: the request's buyer members change it; staff read it; everyone else gets a 404, as for the
+request's matches (suppliers never see who else is on a shortlist). Writes are POSTs to
+matching.services, then a redirect; a refused status change re-renders the page with what was
+typed and the error beside the field.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from matching import permissions, selectors, services
+from matching.forms import ShortlistEntryForm
+from matching.models import MatchScore, PartRequest, ShortlistEntry
+
+
+def _request_for(request, pk: int, *, edit: bool) -> PartRequest:
+    part_request = get_object_or_404(PartRequest.objects.select_related("buyer"), pk=pk)
+    access = permissions.access_to(request.user, part_request)
+    if not access.matches:
+        raise Http404
+    if edit and not access.edit:
+        raise PermissionDenied
+    return part_request
+
+
+def _render(request, part_request: PartRequest, bound: ShortlistEntryForm | None = None, status=200):
+    access = permissions.access_to(request.user, part_request)
+    entries = list(selectors.shortlist(part_request))
+    forms = {
+        entry.pk: bound
+        if bound is not None and bound.instance.pk == entry.pk
+        else ShortlistEntryForm(instance=entry, prefix=f"entry-{entry.pk}")
+        for entry in entries
+    }
+    context = {
+        "part_request": part_request,
+        "rows": [(entry, forms[entry.pk]) for entry in entries],
+        "may_edit": access.edit,
+        "changes": selectors.shortlist_changes(part_request),
+    }
+    return render(request, "matching/shortlist.html", context, status=status)
+
+
+@login_required
+def shortlist_page(request, pk: int):
+    return _render(request, _request_for(request, pk, edit=False))
+
+
+@login_required
+@require_POST
+def shortlist_add(request, pk: int):
+    """Add a supplier from the request's ranking (only a ranked supplier can be shortlisted)."""
+    part_request = _request_for(request, pk, edit=True)
+    supplier_id = request.POST.get("supplier", "")
+    ranked = MatchScore.objects.filter(request=part_request).select_related("supplier")
+    score = ranked.filter(supplier_id=int(supplier_id)).first() if supplier_id.isdigit() else None
+    if score is None:
+        messages.error(request, gettext("Only a supplier ranked for this request can be shortlisted."))
+        return redirect("matching:request_detail", pk=pk)
+    try:
+        services.shortlist_add(request=part_request, supplier=score.supplier, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, gettext("Added to the shortlist."))
+    return redirect(
+        request.POST.get("next") == "shortlist" and "matching:shortlist" or "matching:request_detail", pk=pk
+    )
+
+
+@login_required
+@require_POST
+def shortlist_update(request, pk: int, entry_pk: int):
+    part_request = _request_for(request, pk, edit=True)
+    entry = get_object_or_404(ShortlistEntry, pk=entry_pk, request=part_request)
+    form = ShortlistEntryForm(request.POST, instance=entry, prefix=f"entry-{entry.pk}")
+    if not form.is_valid():
+        return _render(request, part_request, bound=form, status=400)
+    data = form.cleaned_data
+    services.shortlist_update(
+        entry=entry, status=data["status"], note=data["note"], rejection_reason=data["rejection_reason"]
+    )
+    messages.success(request, gettext("Saved."))
+    return redirect("matching:shortlist", pk=pk)
+
+
+@login_required
+@require_POST
+def shortlist_remove(request, pk: int, entry_pk: int):
+    part_request = _request_for(request, pk, edit=True)
+    entry = get_object_or_404(ShortlistEntry, pk=entry_pk, request=part_request)
+    services.shortlist_remove(entry=entry)
+    messages.success(request, gettext("Removed from the shortlist."))
+    return redirect("matching:shortlist", pk=pk)
