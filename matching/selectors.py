@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -286,3 +287,65 @@ def shortlist_changes(request: PartRequest, limit: int = 50) -> list:
         .select_related("history_user", "supplier__organisation")
         .order_by("-history_date")[:limit]
     )
+
+
+# --- Comparison and export of suppliers for a request ----------------------------------------
+
+MAX_COMPARED = 4
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One supplier as the comparison and the export show it, for one request."""
+
+    profile: SupplierProfile
+    score: MatchScore
+    entry: ShortlistEntry | None
+    valid_certificates: list
+    expired_certificates: list
+
+
+def compared(request: PartRequest, supplier_ids: list[int]) -> list[Compared]:
+    """The ranked suppliers among ``supplier_ids`` (others are ignored), best first, at most four."""
+    scores = {
+        score.supplier_id: score
+        for score in MatchScore.objects.filter(request=request, supplier_id__in=supplier_ids[:MAX_COMPARED])
+    }
+    return _compared(request, scores)
+
+
+def shortlist_compared(request: PartRequest) -> list[Compared]:
+    """Every shortlisted supplier, for the export (a supplier no longer ranked is left out)."""
+    ids = list(request.shortlist.values_list("supplier_id", flat=True))
+    return _compared(
+        request, {s.supplier_id: s for s in MatchScore.objects.filter(request=request, supplier_id__in=ids)}
+    )
+
+
+def _compared(request: PartRequest, scores: dict[int, MatchScore]) -> list[Compared]:
+    day = max(request.needed_by or timezone.localdate(), timezone.localdate())
+    profiles = (
+        SupplierProfile.objects.filter(pk__in=scores)
+        .select_related("organisation__province")
+        .prefetch_related(
+            Prefetch(
+                "processes",
+                queryset=ProcessCapability.objects.select_related("process").order_by("process__name_vi"),
+            ),
+            Prefetch(
+                "certificates", queryset=Certificate.objects.select_related("standard").order_by("expires_on")
+            ),
+        )
+    )
+    entries = {e.supplier_id: e for e in request.shortlist.filter(supplier_id__in=scores)}
+    rows = [
+        Compared(
+            profile=profile,
+            score=scores[profile.pk],
+            entry=entries.get(profile.pk),
+            valid_certificates=[c for c in profile.certificates.all() if c.is_valid_on(day)],
+            expired_certificates=[c for c in profile.certificates.all() if not c.is_valid_on(day)],
+        )
+        for profile in profiles
+    ]
+    return sorted(rows, key=lambda row: (not row.score.eligible, -row.score.total, row.profile.pk))

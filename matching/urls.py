@@ -16,6 +16,9 @@ urlpatterns = [
     path("<int:pk>/award/", views.request_award, name="request_award"),
     path("<int:pk>/documents/<int:doc_pk>/", views.document_download, name="document_download"),
     path("<int:pk>/shortlist/", views_shortlist.shortlist_page, name="shortlist"),
+    path("<int:pk>/shortlist/export.<str:fmt>", views_shortlist.shortlist_export, name="shortlist_export"),
+    path("<int:pk>/compare/", views_shortlist.compare, name="compare"),
+    path("<int:pk>/compare/export.<str:fmt>", views_shortlist.compare_export, name="compare_export"),
     path("<int:pk>/shortlist/add/", views_shortlist.shortlist_add, name="shortlist_add"),
     path("<int:pk>/shortlist/<int:entry_pk>/", views_shortlist.shortlist_update, name="shortlist_update"),
     path(

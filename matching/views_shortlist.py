@@ -9,14 +9,15 @@ typed and the error beside the field.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from matching import permissions, selectors, services
+from matching import explain, exports, permissions, selectors, services
 from matching.forms import ShortlistEntryForm
 from matching.models import MatchScore, PartRequest, ShortlistEntry
+from matching.scoring import CRITERIA
 
 
 def _request_for(request, pk: int, *, edit: bool) -> PartRequest:
@@ -98,3 +99,58 @@ def shortlist_remove(request, pk: int, entry_pk: int):
     services.shortlist_remove(entry=entry)
     messages.success(request, gettext("Removed from the shortlist."))
     return redirect("matching:shortlist", pk=pk)
+
+
+# --- Comparison and export ---------------------------------------------------------------------
+
+
+def _supplier_ids(request) -> list[int]:
+    return [int(value) for value in request.GET.getlist("supplier") if value.isdigit()]
+
+
+@login_required
+def compare(request, pk: int):
+    """Up to four ranked suppliers side by side (``?supplier=…`` repeated)."""
+    part_request = _request_for(request, pk, edit=False)
+    wanted = _supplier_ids(request)
+    rows = selectors.compared(part_request, wanted)
+    if len(wanted) > selectors.MAX_COMPARED:
+        messages.warning(request, gettext("At most four suppliers are compared: the first four are shown."))
+    names = explain.term_names([row.score.gaps for row in rows])
+    context = {
+        "part_request": part_request,
+        "rows": rows,
+        # One table row per criterion, one cell per supplier: (label, [(sub-score, percent), …]).
+        "criteria_rows": [
+            (
+                explain.CRITERION_LABELS[c],
+                [(r.score.breakdown[c], round(100 * r.score.breakdown[c])) for r in rows],
+            )
+            for c in CRITERIA
+        ],
+        "gap_lines": [explain.gap_lines(row.score.gaps, names) for row in rows],
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "matching/compare.html", context)
+
+
+def _download(rows, fmt: str, name: str) -> HttpResponse:
+    if fmt not in exports.CONTENT_TYPES:
+        raise Http404
+    content, content_type = exports.export(rows, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def compare_export(request, pk: int, fmt: str):
+    part_request = _request_for(request, pk, edit=False)
+    return _download(selectors.compared(part_request, _supplier_ids(request)), fmt, f"so-sanh-yeu-cau-{pk}")
+
+
+@login_required
+def shortlist_export(request, pk: int, fmt: str):
+    part_request = _request_for(request, pk, edit=False)
+    return _download(selectors.shortlist_compared(part_request), fmt, f"danh-sach-ngan-yeu-cau-{pk}")

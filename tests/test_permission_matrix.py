@@ -73,6 +73,9 @@ MATRIX = {
     "matching:request_award": ("post", "open_request", BUYER_WRITE),
     "matching:shortlist": ("get", "open_request", BUYER_DRAFT),
     "matching:shortlist_add": ("post", "open_request", BUYER_WRITE),
+    "matching:shortlist_export": ("get", "open_request", BUYER_DRAFT),
+    "matching:compare": ("get", "open_request", BUYER_DRAFT),
+    "matching:compare_export": ("get", "open_request", BUYER_DRAFT),
     "matching:shortlist_update": ("post", "shortlist_entry", BUYER_WRITE),
     "matching:shortlist_remove": ("post", "shortlist_entry", BUYER_WRITE),
     "matching:document_download": ("get", "drawing", BUYER_DRAFT),
@@ -207,6 +210,8 @@ def test_the_matrix_holds(client, world, caller, name, method, key, expected):
     if users[caller]:
         client.force_login(users[caller])
     args = [objects[key].pk] if key else []
+    if name in ("matching:shortlist_export", "matching:compare_export"):
+        args.append("xlsx")
     if name in ("matching:document_download", "matching:shortlist_update", "matching:shortlist_remove"):
         args = [objects[key].request_id, objects[key].pk]  # nested under their request
     url = reverse(name, args=args)

@@ -133,3 +133,65 @@ def test_a_draft_cannot_have_a_shortlist_yet(buyer):
     profile = verified_supplier(OrganisationFactory(name="Cơ khí Sớm"))
     with pytest.raises(ValidationError):
         services.shortlist_add(request=draft, supplier=profile, by=buyer)
+
+
+# --- Comparison and export ---------------------------------------------------------------------
+
+
+def test_the_buyer_compares_ranked_suppliers_side_by_side(client, buyer, ranked):
+    part_request, certified, plain = ranked
+    services.shortlist_add(request=part_request, supplier=certified, by=buyer)
+    stranger = verified_supplier(OrganisationFactory(name="Cơ khí Ngoài Danh Sách"))  # not ranked: ignored
+    client.force_login(buyer)
+    response = client.get(url("compare", part_request), {"supplier": [plain.pk, certified.pk, stranger.pk]})
+    assert response.status_code == 200
+    assert [row.profile.pk for row in response.context["rows"]] == [certified.pk, plain.pk]  # best first
+    page = response.content.decode()
+    assert page.count('data-testid="compared"') == 2
+    assert "Thiếu IATF 16949" in page  # the near miss's gap, in Vietnamese
+    assert "Đã chọn vào danh sách ngắn" in page  # the shortlist status of the certified one
+
+
+def test_at_most_four_suppliers_are_compared(client, buyer, ranked):
+    part_request, *_ = ranked
+    extra = [verified_supplier(OrganisationFactory(name=f"Cơ khí So {i}")) for i in range(4)]
+    services.recompute_requests([part_request])
+    client.force_login(buyer)
+    ids = [p.pk for p in extra] + [ranked[1].pk]
+    response = client.get(url("compare", part_request), {"supplier": ids})
+    assert len(response.context["rows"]) == 4
+
+
+def test_the_shortlist_exports_to_xlsx_with_vietnamese_headers(client, buyer, ranked):
+    import io
+
+    import openpyxl
+
+    part_request, certified, plain = ranked
+    services.shortlist_add(request=part_request, supplier=certified, by=buyer)
+    services.shortlist_add(request=part_request, supplier=plain, by=buyer)
+    client.force_login(buyer)
+    response = client.get(url("shortlist_export", part_request, "xlsx"))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Nhà cung ứng" and "Điểm (0–100)" in rows[0]
+    assert [r[0] for r in rows[1:]] == ["Cơ khí Chuẩn IATF", "Cơ khí Chưa IATF"]
+    assert "IATF 16949" in rows[1][rows[0].index("Chứng nhận còn hiệu lực (hạn)")]
+
+
+def test_the_comparison_exports_to_csv_that_excel_reads_as_utf8(client, buyer, ranked):
+    part_request, certified, plain = ranked
+    client.force_login(buyer)
+    response = client.get(url("compare_export", part_request, "csv"), {"supplier": [certified.pk, plain.pk]})
+    assert response.content.startswith("\ufeff".encode())
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Nhà cung ứng,") and "Cơ khí Chưa IATF" in text
+    assert client.get(url("compare_export", part_request, "pdf")).status_code == 404
+
+
+def test_outsiders_cannot_compare_or_export(client, alice, ranked):
+    part_request, certified, _plain = ranked
+    client.force_login(alice)
+    assert client.get(url("compare", part_request), {"supplier": certified.pk}).status_code == 404
+    assert client.get(url("shortlist_export", part_request, "xlsx")).status_code == 404
