@@ -21,8 +21,6 @@ import io
 import os
 import pstats
 import random
-import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -33,9 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench import ROOT, setup_django, timed
-
-INNER = "CNHT_BENCH_INNER"
+from bench import INNER, ROOT, rerun_with_services, setup_django, timed
 
 # The targets of the issue "Part requests and the matching engine".
 FULL_TARGETS = [((20_000, 5_000), 10.0), ((50_000, 10_000), 30.0)]  # ((suppliers, requests), s)
@@ -625,40 +621,7 @@ def run(args) -> int:
 
 
 def run_with_services(argv: list[str], args) -> int:
-    """Throw-away PostgreSQL + Redis, and this module again in a subprocess pointed at them."""
-    from tests.services import running_services
-
-    workdir = Path(tempfile.mkdtemp(prefix="cnht-bench-"))
-    os.chmod(workdir, 0o755)  # the postgres user must reach its data directory inside
-    try:
-        with running_services(workdir) as service_env:
-            env = {
-                **os.environ,
-                **service_env,
-                INNER: "1",
-                "DJANGO_SETTINGS_MODULE": "portal.settings",
-                "SECRET_KEY": "bench-only-secret-key",
-                "DEBUG": "0",
-                "LOG_LEVEL": "WARNING",
-            }
-            print(f"services: PostgreSQL {service_env['DATABASE_URL']}, Redis {service_env['REDIS_URL']}")
-            # Its own session, so that on a timeout its worker subprocess is stopped with it.
-            inner = subprocess.Popen(
-                [sys.executable, "-m", "bench.matching", *argv], env=env, cwd=ROOT, start_new_session=True
-            )
-            try:
-                return inner.wait(timeout=args.time_limit + 60)
-            except (subprocess.TimeoutExpired, KeyboardInterrupt):
-                print("bench.matching: stopped (time limit or Ctrl+C)", file=sys.stderr)
-                os.killpg(inner.pid, signal.SIGTERM)
-                try:
-                    inner.wait(20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(inner.pid, signal.SIGKILL)
-                    inner.wait()
-                return 1
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    return rerun_with_services("bench.matching", argv, args.time_limit)
 
 
 def parse(argv: list[str]):

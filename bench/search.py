@@ -21,20 +21,17 @@ import argparse
 import http.client
 import os
 import random
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench import ROOT, setup_django, timed
+from bench import INNER, ROOT, rerun_with_services, setup_django, timed
 
-INNER = "CNHT_BENCH_INNER"
 TARGETS = {
     "narrow_p95_ms": 20.0,
     "broad_p95_ms": 100.0,
@@ -330,26 +327,7 @@ def run(args) -> int:
 
 
 def run_with_services(argv: list[str], args) -> int:
-    from tests.services import running_services
-
-    workdir = Path(tempfile.mkdtemp(prefix="cnht-bench-"))
-    os.chmod(workdir, 0o755)  # the postgres user must reach its data directory inside
-    try:
-        with running_services(workdir) as service_env:
-            env = {
-                **os.environ,
-                **service_env,
-                INNER: "1",
-                "DJANGO_SETTINGS_MODULE": "portal.settings",
-                "SECRET_KEY": "bench-only-secret-key",
-                "DEBUG": "0",
-                "LOG_LEVEL": "WARNING",
-                "STATIC_ROOT": str(workdir / "static"),
-            }
-            inner = subprocess.Popen([sys.executable, "-m", "bench.search", *argv], env=env, cwd=ROOT)
-            return inner.wait(timeout=args.time_limit)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    return rerun_with_services("bench.search", argv, args.time_limit)
 
 
 def parse(argv: list[str]):
