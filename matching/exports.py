@@ -34,6 +34,10 @@ def dataset(rows: list[Compared]) -> tablib.Dataset:
         _("Valid certifications (expiry)"),
         _("Expired certifications"),
         _("Processes (monthly capacity)"),
+        _("Unit price"),
+        _("Currency"),
+        _("Lead time (days)"),
+        _("Quotation valid until"),
     ]
     data = tablib.Dataset(headers=headers)
     names = explain.term_names([row.score.gaps for row in rows])
@@ -67,7 +71,15 @@ def _cells(row: Compared, names: dict) -> list:
         certificates,
         expired,
         processes,
+        *_quotation_cells(row.quotation),
     ]
+
+
+def _quotation_cells(quotation) -> list:
+    if quotation is None:
+        return ["", "", "", ""]
+    valid = f"{quotation.valid_until:%d/%m/%Y}" + (f" ({_('expired')})" if quotation.is_expired() else "")
+    return [quotation.unit_price, quotation.currency, quotation.lead_time_days, valid]
 
 
 def export(rows: list[Compared], fmt: str) -> tuple[bytes, str]:

@@ -1,12 +1,14 @@
 """Forms of the part-request pages. They only validate; matching.services writes."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from matching import services
-from matching.models import PartRequest, ShortlistEntry
+from matching.models import PartRequest, Quotation, QuoteInvitation, ShortlistEntry
 from portal.models import Organisation, ProductGroup, Province, Term
 from suppliers.forms_profile import DateInput, ProcessChoiceIterator
 from suppliers.uploads import ACCEPT, validate_upload
@@ -196,3 +198,53 @@ class ShortlistEntryForm(forms.ModelForm):
         ):
             self.add_error("rejection_reason", _("Say why the supplier is rejected."))
         return cleaned
+
+
+class QuoteInviteForm(forms.Form):
+    """The buyer's note to the suppliers invited from the shortlist."""
+
+    message = forms.CharField(
+        label=_("Message to the suppliers"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+    )
+
+
+class InvitationAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[
+            (QuoteInvitation.Answer.INTERESTED, _("Interested")),
+            (QuoteInvitation.Answer.DECLINED, _("Decline")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    decline_reason = forms.CharField(label=_("Reason for declining"), required=False, max_length=255)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("answer") == QuoteInvitation.Answer.DECLINED
+            and not cleaned.get("decline_reason", "").strip()
+        ):
+            self.add_error("decline_reason", _("Say why you decline."))
+        return cleaned
+
+
+class QuotationForm(forms.ModelForm):
+    """A supplier's quotation; files (PDF, JPEG, PNG) are checked before anything is saved."""
+
+    files = MultipleFileField(label=_("Attachments"), required=False)
+
+    class Meta:
+        model = Quotation
+        fields = ["unit_price", "currency", "lead_time_days", "valid_until", "notes"]
+        widgets = {"valid_until": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit_price"].validators.append(MinValueValidator(Decimal("0.01")))
+        for name, field in self.fields.items():
+            css = "form-select" if name == "currency" else "form-control"
+            field.widget.attrs.setdefault("class", css)

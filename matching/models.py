@@ -300,3 +300,93 @@ class ShortlistEntry(models.Model):
 
     def __str__(self):
         return f"{self.supplier} · {self.get_status_display()}"
+
+
+class QuoteInvitation(models.Model):
+    """A buyer's invitation to one supplier to quote for a request, and the supplier's answer.
+
+    Invited suppliers see the request and its drawings (matching.permissions.is_invited), never
+    each other. ``read_at`` is when one of the supplier's people first opened it (unread counts).
+    """
+
+    class Answer(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        INTERESTED = "interested", _("Interested")
+        DECLINED = "declined", _("Declined")
+        QUOTED = "quoted", _("Quotation sent")
+
+    request = models.ForeignKey(PartRequest, on_delete=models.CASCADE, related_name="invitations")
+    supplier = models.ForeignKey(
+        SupplierProfile,
+        verbose_name=_("supplier"),
+        on_delete=models.CASCADE,
+        related_name="quote_invitations",
+    )
+    message = models.TextField(_("message to the supplier"), blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    answer = models.CharField(_("answer"), max_length=12, choices=Answer.choices, default=Answer.PENDING)
+    decline_reason = models.CharField(_("reason for declining"), max_length=255, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation to quote")
+        verbose_name_plural = _("invitations to quote")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "supplier"], name="quote_invitation_request_supplier")
+        ]
+        ordering = ["-invited_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.request} → {self.supplier}"
+
+
+class Quotation(models.Model):
+    """A supplier's price for a request: one per invitation, sending again replaces it."""
+
+    class Currency(models.TextChoices):
+        VND = "VND", "VND"
+        USD = "USD", "USD"
+        JPY = "JPY", "JPY"
+        KRW = "KRW", "KRW"
+        EUR = "EUR", "EUR"
+
+    invitation = models.OneToOneField(QuoteInvitation, on_delete=models.CASCADE, related_name="quotation")
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.VND)
+    lead_time_days = models.PositiveIntegerField(_("lead time (days)"))
+    valid_until = models.DateField(_("valid until"))
+    notes = models.TextField(_("notes"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("sent"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("quotation")
+        verbose_name_plural = _("quotations")
+
+    def __str__(self):
+        return f"{self.unit_price} {self.currency}"
+
+    def is_expired(self, today=None) -> bool:
+        """Past its validity date: shown as expired, never silently compared with valid ones."""
+        return self.valid_until < (today or timezone.localdate())
+
+
+def quotation_document_upload_to(instance, filename: str) -> str:
+    return private_upload_path("quotations", filename)
+
+
+class QuotationDocument(PrivateFile):
+    """A file sent with a quotation (a price breakdown, a drawing with remarks)."""
+
+    quotation = models.ForeignKey(Quotation, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(_("file"), upload_to=quotation_document_upload_to)
+
+    class Meta:
+        verbose_name = _("quotation file")
+        verbose_name_plural = _("quotation files")

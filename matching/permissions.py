@@ -8,9 +8,10 @@ anonymous in tests/matching/test_request_views.py and test_request_api.py):
 - other buyers never see another buyer's requests (404): what an OEM is sourcing is confidential;
 - supplier users see OPEN requests whose visibility is "verified" only when their firm's profile is
   verified by the Sở Công Thương. They never see the matches (they would see their competitors);
-- requests whose visibility is "invited" are visible only to invited suppliers (see ``is_invited``);
-- documents (drawings, specifications) are the buyer's members', staff's and, once invitations
-  exist, invited suppliers' only: a drawing is not for every verified firm;
+- requests whose visibility is "invited" are visible only to invited suppliers (see ``is_invited``),
+  while open; an invited firm need not be verified (the buyer chose it);
+- documents (drawings, specifications) are the buyer's members', staff's and invited suppliers'
+  only: a drawing is not for every verified firm;
 - staff (``portal.roles.is_staff_member``) see everything, read-only.
 
 Callers turn "may not see" into 404 (nothing is confirmed to exist) and "may see but not
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from matching.models import PartRequest
+from matching.models import PartRequest, QuoteInvitation
 from portal.models import Organisation
 from portal.roles import is_staff_member, organisations_of
 from suppliers.models import SupplierProfile
@@ -44,18 +45,15 @@ def verified_profiles_of(user):
 
 
 def is_invited(profile: SupplierProfile, request: PartRequest) -> bool:
-    """Has the buyer invited this supplier to the request?
-
-    Invitations arrive with a later issue; until then nobody is invited, so invited-only requests
-    and all documents stay with the buyer and staff. When they exist, this is the one place to
-    change: ``access_to``, ``can_view_request`` and ``can_view_documents`` already ask it (and
-    ``visible_requests`` needs the invited requests added for suppliers).
-    """
-    return False
+    """Has the buyer invited this supplier to quote for the request?"""
+    return QuoteInvitation.objects.filter(request=request, supplier=profile).exists()
 
 
 def _invited(user, request: PartRequest) -> bool:
-    return any(is_invited(profile, request) for profile in verified_profiles_of(user))
+    """Is one of the user's firms invited? (Invited firms need not be verified: the buyer chose them.)"""
+    return QuoteInvitation.objects.filter(
+        request=request, supplier__organisation__in=organisations_of(user)
+    ).exists()
 
 
 @dataclass(frozen=True)
@@ -81,8 +79,11 @@ def access_to(user, request: PartRequest) -> Access:
 def _supplier_may_view(user, request: PartRequest) -> bool:
     if request.status != PartRequest.Status.OPEN:
         return False
-    if request.visibility == PartRequest.Visibility.VERIFIED_SUPPLIERS:
-        return verified_profiles_of(user).exists()
+    if (
+        request.visibility == PartRequest.Visibility.VERIFIED_SUPPLIERS
+        and verified_profiles_of(user).exists()
+    ):
+        return True
     return _invited(user, request)
 
 
@@ -109,10 +110,7 @@ def can_view_matches(user, request: PartRequest) -> bool:
 
 
 def visible_requests(user):
-    """``can_view_request`` as a queryset: everything ``user`` may open, for lists and the API.
-
-    Invited-only requests are left out for suppliers until invitations exist (see ``is_invited``).
-    """
+    """``can_view_request`` as a queryset: everything ``user`` may open, for lists and the API."""
     if not user.is_authenticated:
         return PartRequest.objects.none()
     if is_staff_member(user):
@@ -120,6 +118,10 @@ def visible_requests(user):
     rule = Q(buyer__in=organisations_of(user))
     if verified_profiles_of(user).exists():
         rule |= Q(status=PartRequest.Status.OPEN, visibility=PartRequest.Visibility.VERIFIED_SUPPLIERS)
+    invited = QuoteInvitation.objects.filter(supplier__organisation__in=organisations_of(user)).values(
+        "request_id"
+    )
+    rule |= Q(status=PartRequest.Status.OPEN, pk__in=invited)
     return PartRequest.objects.filter(rule)
 
 

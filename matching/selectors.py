@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from matching.models import MatchScore, PartRequest, ShortlistEntry
+from matching.models import MatchScore, PartRequest, Quotation, QuoteInvitation, ShortlistEntry
 from matching.scoring import Capability, CertificateRecord, Distances, RequestData, SupplierData
 from portal.models import Organisation, Province, Term
 from portal.text import fold
@@ -303,6 +303,7 @@ class Compared:
     entry: ShortlistEntry | None
     valid_certificates: list
     expired_certificates: list
+    quotation: object = None  # the supplier's Quotation for this request, if any
 
 
 def compared(request: PartRequest, supplier_ids: list[int]) -> list[Compared]:
@@ -338,6 +339,12 @@ def _compared(request: PartRequest, scores: dict[int, MatchScore]) -> list[Compa
         )
     )
     entries = {e.supplier_id: e for e in request.shortlist.filter(supplier_id__in=scores)}
+    quotations = {
+        q.invitation.supplier_id: q
+        for q in Quotation.objects.filter(
+            invitation__request=request, invitation__supplier_id__in=scores
+        ).select_related("invitation")
+    }
     rows = [
         Compared(
             profile=profile,
@@ -345,7 +352,62 @@ def _compared(request: PartRequest, scores: dict[int, MatchScore]) -> list[Compa
             entry=entries.get(profile.pk),
             valid_certificates=[c for c in profile.certificates.all() if c.is_valid_on(day)],
             expired_certificates=[c for c in profile.certificates.all() if not c.is_valid_on(day)],
+            quotation=quotations.get(profile.pk),
         )
         for profile in profiles
     ]
     return sorted(rows, key=lambda row: (not row.score.eligible, -row.score.total, row.profile.pk))
+
+
+# --- Invitations to quote ----------------------------------------------------------------------
+
+
+def invitations_for(user) -> QuerySet:
+    """Invitations addressed to the firms of ``user`` (a supplier's inbox), newest first."""
+    from portal.roles import organisations_of
+
+    return QuoteInvitation.objects.filter(supplier__organisation__in=organisations_of(user)).select_related(
+        "request__buyer", "supplier__organisation", "quotation"
+    )
+
+
+def unread_invitations(user) -> int:
+    return invitations_for(user).filter(read_at=None).count()
+
+
+def request_invitations(request: PartRequest) -> dict[int, QuoteInvitation]:
+    """supplier id → its invitation (with quotation and files) for one request, for the buyer's pages."""
+    rows = (
+        QuoteInvitation.objects.filter(request=request)
+        .select_related("quotation")
+        .prefetch_related("quotation__documents")
+    )
+    return {row.supplier_id: row for row in rows}
+
+
+@dataclass(frozen=True)
+class BuyerRecord:
+    """How a buyer has treated suppliers, shown to them on its requests and invitations."""
+
+    decided: int  # requests closed or awarded in the last year
+    award_rate: float | None  # awarded / decided
+    median_days_to_decision: float | None  # publication → close or award
+
+
+def buyer_record(buyer, *, today: datetime.date | None = None) -> BuyerRecord:
+    since = timezone.now() - datetime.timedelta(days=365)
+    rows = list(
+        PartRequest.objects.filter(
+            buyer=buyer,
+            status__in=[PartRequest.Status.CLOSED, PartRequest.Status.AWARDED],
+            closed_at__gte=since,
+            published_at__isnull=False,
+        ).values_list("status", "published_at", "closed_at")
+    )
+    if not rows:
+        return BuyerRecord(decided=0, award_rate=None, median_days_to_decision=None)
+    awarded = sum(status == PartRequest.Status.AWARDED for status, _p, _c in rows)
+    days = sorted((closed - published).total_seconds() / 86400 for _s, published, closed in rows)
+    middle = len(days) // 2
+    median = days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
+    return BuyerRecord(decided=len(rows), award_rate=awarded / len(rows), median_days_to_decision=median)

@@ -17,9 +17,12 @@ from pathlib import PurePath
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Count, F, Min, Q, Window
 from django.db.models.functions import RowNumber
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -28,6 +31,9 @@ from matching.models import (
     SCORE_FIELDS,
     MatchScore,
     PartRequest,
+    Quotation,
+    QuotationDocument,
+    QuoteInvitation,
     RecomputeMark,
     RecomputeRun,
     RequestDocument,
@@ -659,3 +665,103 @@ def shortlist_update(
 
 def shortlist_remove(*, entry: ShortlistEntry) -> None:
     entry.delete()
+
+
+# --- Invitations to quote and quotations ------------------------------------------------------
+
+
+@transaction.atomic
+def quote_invite(*, request: PartRequest, suppliers, message: str = "", by=None) -> list[QuoteInvitation]:
+    """Invite suppliers to quote (again inviting one already invited changes nothing); mail them.
+
+    Shortlisted suppliers still at "shortlisted" move to "contacted".
+    """
+    if request.status != PartRequest.Status.OPEN:
+        raise ValidationError(gettext("Only an open request can be sent to suppliers."))
+    created = []
+    for supplier in suppliers:
+        invitation, new = QuoteInvitation.objects.get_or_create(
+            request=request, supplier=supplier, defaults={"message": nfc(message), "invited_by": by}
+        )
+        if new:
+            created.append(invitation)
+    for entry in request.shortlist.filter(supplier__in=suppliers, status=ShortlistEntry.Status.SHORTLISTED):
+        entry.status = ShortlistEntry.Status.CONTACTED
+        entry.save()  # through save, so the change log has it
+    transaction.on_commit(lambda: [_mail_invitation(invitation) for invitation in created])
+    return created
+
+
+def _mail_invitation(invitation: QuoteInvitation) -> None:
+    recipients = list(invitation.supplier.organisation.memberships.values_list("user__email", flat=True))
+    if not recipients:
+        return
+    context = {
+        "invitation": invitation,
+        "request": invitation.request,
+        "buyer": invitation.request.buyer,
+        "url": settings.SITE_URL.rstrip("/") + reverse("matching:invitation_detail", args=[invitation.pk]),
+    }
+    subject = " ".join(render_to_string("matching/email/invitation_subject.txt", context).split())
+    send_mail(subject, render_to_string("matching/email/invitation_message.txt", context), None, recipients)
+
+
+def invitation_opened(invitation: QuoteInvitation) -> None:
+    """The first time one of the supplier's people opens it: no longer unread."""
+    if invitation.read_at is None:
+        QuoteInvitation.objects.filter(pk=invitation.pk, read_at=None).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def invitation_answer(*, invitation: QuoteInvitation, answer: str, reason: str = "") -> QuoteInvitation:
+    """Interested, or declined with a reason (a quotation is sent with ``quotation_submit``)."""
+    if answer not in (QuoteInvitation.Answer.INTERESTED, QuoteInvitation.Answer.DECLINED):
+        raise ValidationError({"answer": gettext("Choose interested or decline.")})
+    if answer == QuoteInvitation.Answer.DECLINED and not reason.strip():
+        raise ValidationError({"decline_reason": gettext("Say why you decline.")})
+    invitation.answer = answer
+    invitation.decline_reason = nfc(reason) if answer == QuoteInvitation.Answer.DECLINED else ""
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["answer", "decline_reason", "answered_at"])
+    return invitation
+
+
+@transaction.atomic
+def quotation_submit(*, invitation: QuoteInvitation, data: dict, files=(), by=None) -> Quotation:
+    """Send (or replace) the supplier's quotation; all or nothing, files checked before any is stored."""
+    if invitation.request.status != PartRequest.Status.OPEN:
+        raise ValidationError(gettext("This request is no longer open for quotations."))
+    if data["valid_until"] < timezone.localdate():
+        raise ValidationError({"valid_until": gettext("A quotation must be valid today or later.")})
+    for file in files:
+        validate_upload(file)
+    quotation, _created = Quotation.objects.update_or_create(
+        invitation=invitation,
+        defaults={
+            "unit_price": data["unit_price"],
+            "currency": data["currency"],
+            "lead_time_days": data["lead_time_days"],
+            "valid_until": data["valid_until"],
+            "notes": nfc(data.get("notes", "")),
+            "submitted_by": by,
+        },
+    )
+    for file in files:
+        original_name = nfc(PurePath(file.name).name)[-255:]
+        document = QuotationDocument(
+            quotation=quotation,
+            original_name=original_name,
+            content_type=validate_upload(file),
+            size=file.size,
+            uploaded_by=by,
+        )
+        document.file.save(original_name, file, save=True)
+    invitation.answer = QuoteInvitation.Answer.QUOTED
+    invitation.decline_reason = ""
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["answer", "decline_reason", "answered_at"])
+    early = (ShortlistEntry.Status.SHORTLISTED, ShortlistEntry.Status.CONTACTED)
+    for entry in invitation.request.shortlist.filter(supplier=invitation.supplier, status__in=early):
+        entry.status = ShortlistEntry.Status.QUOTATION
+        entry.save()
+    return quotation

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,9 @@ def _request_for(request, pk: int, *, edit: bool) -> PartRequest:
 def _render(request, part_request: PartRequest, bound: ShortlistEntryForm | None = None, status=200):
     access = permissions.access_to(request.user, part_request)
     entries = list(selectors.shortlist(part_request))
+    invitations = selectors.request_invitations(part_request)
+    for entry in entries:
+        entry.invitation = invitations.get(entry.supplier_id)
     forms = {
         entry.pk: bound
         if bound is not None and bound.instance.pk == entry.pk
@@ -44,6 +48,7 @@ def _render(request, part_request: PartRequest, bound: ShortlistEntryForm | None
         "rows": [(entry, forms[entry.pk]) for entry in entries],
         "may_edit": access.edit,
         "changes": selectors.shortlist_changes(part_request),
+        "today": timezone.localdate(),
     }
     return render(request, "matching/shortlist.html", context, status=status)
 

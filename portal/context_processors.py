@@ -25,6 +25,12 @@ def navigation(request):
         items.append({"label": _("Part requests"), "url": reverse("matching:request_list")})
     elif "supplier" in roles:
         items.append({"label": _("Open requests"), "url": reverse("matching:request_list")})
+    if "supplier" in roles:
+        from matching.selectors import unread_invitations  # portal must not import matching at load
+
+        unread = unread_invitations(user)
+        label = _("Invitations to quote") + (f" ({unread})" if unread else "")
+        items.append({"label": label, "url": reverse("matching:invitation_inbox")})
     if "staff" in roles:
         items.append({"label": _("Administration"), "url": reverse("admin:index")})
     return {"nav_items": items, "user_roles": roles}

@@ -14,7 +14,14 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from matching.models import PartRequest, RequestDocument, ShortlistEntry
+from matching.models import (
+    PartRequest,
+    Quotation,
+    QuotationDocument,
+    QuoteInvitation,
+    RequestDocument,
+    ShortlistEntry,
+)
 from matching.services import part_request_publish, part_request_save
 from portal.models import Membership, Province
 from suppliers.models import Document, Invitation
@@ -73,6 +80,12 @@ MATRIX = {
     "matching:request_award": ("post", "open_request", BUYER_WRITE),
     "matching:shortlist": ("get", "open_request", BUYER_DRAFT),
     "matching:shortlist_add": ("post", "open_request", BUYER_WRITE),
+    "matching:quote_invite": ("post", "open_request", BUYER_WRITE),
+    "matching:invitation_inbox": ("get", None, OWN_FIRM_WORK),
+    "matching:invitation_detail": ("get", "quote_invitation", FIRM_MEMBER_ON_ALICES),
+    "matching:invitation_answer": ("post", "quote_invitation", FIRM_MEMBER_ON_ALICES),
+    "matching:invitation_quote": ("post", "quote_invitation", FIRM_MEMBER_ON_ALICES),
+    "matching:quotation_document": ("get", "quotation_document", row("ok ok no ok ok no ok login")),
     "matching:shortlist_export": ("get", "open_request", BUYER_DRAFT),
     "matching:compare": ("get", "open_request", BUYER_DRAFT),
     "matching:compare_export": ("get", "open_request", BUYER_DRAFT),
@@ -95,6 +108,9 @@ EXTRA_CASES = [
     # An open request for all verified suppliers: alice's firm is verified, charlie's is not.
     ("matching:request_detail", "get", "open_request", row("ok ok no ok ok no ok login")),
     ("matching:document_download", "get", "open_drawing", BUYER_DRAFT),
+    # An invited-only request: alice's firm is invited (it sees the request and its drawing), no one else.
+    ("matching:request_detail", "get", "invited_request", row("ok ok no ok ok no ok login")),
+    ("matching:document_download", "get", "invited_drawing", row("ok ok no ok ok no ok login")),
 ]
 
 
@@ -158,6 +174,21 @@ def world(db, alice, bob, charlie, firm, profile, other_profile, staff, settings
         return doc
 
     draft, open_request = request("Bản nháp bí mật", False), request("Yêu cầu đang mở", True)
+    invited_request = request("Yêu cầu chỉ cho nhà cung ứng được mời", True)
+    PartRequest.objects.filter(pk=invited_request.pk).update(visibility=PartRequest.Visibility.INVITED_ONLY)
+    quote_invitation = QuoteInvitation.objects.create(
+        request=invited_request, supplier=profile, invited_by=dan
+    )
+    quotation = Quotation.objects.create(
+        invitation=quote_invitation,
+        unit_price=1000,
+        lead_time_days=10,
+        valid_until=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    quotation_document = QuotationDocument(
+        quotation=quotation, original_name="q.pdf", content_type="application/pdf", size=len(PDF)
+    )
+    quotation_document.file.save("q.pdf", ContentFile(PDF), save=True)
     objects = {
         "firm": firm,
         "profile": profile,
@@ -174,6 +205,10 @@ def world(db, alice, bob, charlie, firm, profile, other_profile, staff, settings
         "shortlist_entry": ShortlistEntry.objects.create(
             request=open_request, supplier=profile, added_by=dan
         ),
+        "invited_request": invited_request,
+        "invited_drawing": drawing(invited_request),
+        "quote_invitation": quote_invitation,
+        "quotation_document": quotation_document,
     }
     users = {
         "alice": alice,
@@ -214,6 +249,8 @@ def test_the_matrix_holds(client, world, caller, name, method, key, expected):
         args.append("xlsx")
     if name in ("matching:document_download", "matching:shortlist_update", "matching:shortlist_remove"):
         args = [objects[key].request_id, objects[key].pk]  # nested under their request
+    if name == "matching:quotation_document":
+        args = [objects[key].quotation.invitation.request_id, objects[key].pk]
     url = reverse(name, args=args)
     response = getattr(client, method)(url)
     assert outcome(response, url) == expected[caller], (
