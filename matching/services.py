@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count, F, Min, Q, Window
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -765,3 +765,62 @@ def quotation_submit(*, invitation: QuoteInvitation, data: dict, files=(), by=No
         entry.status = ShortlistEntry.Status.QUOTATION
         entry.save()
     return quotation
+
+
+# --- Daily digest of new requests a supplier matches --------------------------------------------
+
+DIGEST_MIN_SCORE = 60.0  # eligible and at least this good: worth a supplier's attention
+DIGEST_MAX_REQUESTS = 10  # per firm and e-mail
+
+
+def send_daily_digest(*, now=None) -> int:
+    """Mail each supplier firm the open requests published in the last 24 h it matches well.
+
+    Run once a day by beat, so each request is in one digest. Only requests the firm may see: for
+    all verified suppliers (and the firm is verified) or invited-only ones it is invited to.
+    Returns the number of e-mails sent.
+    """
+    now = now or timezone.now()
+    scores = (
+        MatchScore.objects.filter(
+            eligible=True,
+            total__gte=DIGEST_MIN_SCORE,
+            request__status=PartRequest.Status.OPEN,
+            request__published_at__gte=now - timedelta(days=1),
+            request__published_at__lt=now,
+        )
+        .filter(
+            Q(
+                request__visibility=PartRequest.Visibility.VERIFIED_SUPPLIERS,
+                supplier__verification_status=SupplierProfile.Verification.VERIFIED,
+            )
+            | Q(
+                Exists(
+                    QuoteInvitation.objects.filter(request=OuterRef("request"), supplier=OuterRef("supplier"))
+                )
+            )
+        )
+        .select_related("request__buyer", "supplier__organisation")
+        .order_by("supplier_id", "-total")
+    )
+    by_firm: dict[int, list[MatchScore]] = {}
+    for score in scores:
+        by_firm.setdefault(score.supplier_id, []).append(score)
+    sent = 0
+    for rows in by_firm.values():
+        organisation = rows[0].supplier.organisation
+        recipients = list(organisation.memberships.values_list("user__email", flat=True))
+        if recipients:
+            _mail_digest(organisation, rows[:DIGEST_MAX_REQUESTS], recipients)
+            sent += 1
+    return sent
+
+
+def _mail_digest(organisation, rows: list[MatchScore], recipients: list[str]) -> None:
+    site = settings.SITE_URL.rstrip("/")
+    context = {
+        "organisation": organisation,
+        "rows": [(row, site + reverse("matching:request_detail", args=[row.request_id])) for row in rows],
+    }
+    subject = " ".join(render_to_string("matching/email/digest_subject.txt", context).split())
+    send_mail(subject, render_to_string("matching/email/digest_message.txt", context), None, recipients)

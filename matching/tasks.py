@@ -64,3 +64,9 @@ def recompute_all_task() -> int | None:
 def mark_expired_certificates_task() -> int:
     """Daily: suppliers whose certificate expired since yesterday lose it in their scores."""
     return services.mark_suppliers_with_expired_certificates()
+
+
+@shared_task(name="matching.daily_digest_task", **RETRY)
+def daily_digest_task() -> int:
+    """Daily: each supplier firm hears of yesterday's requests it matches well (one e-mail)."""
+    return services.send_daily_digest()

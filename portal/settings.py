@@ -143,6 +143,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.recompute_all_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    "matching-daily-digest": {"task": "matching.daily_digest_task", "schedule": crontab(hour=7, minute=0)},
     "portal-heartbeat": {"task": "portal.heartbeat_task", "schedule": 60.0},
 }
 
