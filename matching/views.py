@@ -204,6 +204,8 @@ def request_detail(request, pk: int):
     }
     if access.matches:
         context.update(_matches(request, part_request))
+    else:  # a supplier: how this buyer treats suppliers, before it spends effort on a quotation
+        context["stats"] = selectors.buyer_record(part_request.buyer)
     if access.edit and part_request.status == PartRequest.Status.OPEN:
         context["award_form"] = AwardForm(organisations=selectors.match_organisations(part_request))
     return render(request, "matching/request_detail.html", context)

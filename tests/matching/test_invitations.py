@@ -236,3 +236,17 @@ def test_the_buyer_record_counts_awards_and_decision_time(buyer):
     record = selectors.buyer_record(oem)
     assert record.decided == 3 and round(record.award_rate, 3) == 0.667
     assert round(record.median_days_to_decision) == 20
+
+
+def test_suppliers_see_the_buyers_record_on_its_request_and_buyers_do_not(client, buyer, alice, alices_firm):
+    part_request = make_request(buyer, status="open")
+    oem = buyer.memberships.get().organisation
+    decided = make_request(buyer, status="open")
+    services.part_request_award(request=decided, awarded_to=alices_firm.organisation)
+    assert selectors.buyer_record(oem).award_rate == 1.0
+    client.force_login(alice)
+    page = client.get(reverse("matching:request_detail", args=[part_request.pk])).content.decode()
+    assert 'data-testid="buyer-record"' in page and "100 %" in page
+    client.force_login(buyer)
+    own = client.get(reverse("matching:request_detail", args=[part_request.pk])).content.decode()
+    assert 'data-testid="buyer-record"' not in own
