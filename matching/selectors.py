@@ -10,6 +10,7 @@ from django.utils import timezone
 from matching.models import MatchScore, PartRequest, Quotation, QuoteInvitation, ShortlistEntry
 from matching.scoring import Capability, CertificateRecord, Distances, RequestData, SupplierData
 from portal.models import Organisation, Province, Term
+from portal.roles import organisations_of
 from portal.text import fold
 from suppliers.models import Certificate, ClusterMember, ProcessCapability, SupplierProfile
 
@@ -364,8 +365,6 @@ def _compared(request: PartRequest, scores: dict[int, MatchScore]) -> list[Compa
 
 def invitations_for(user) -> QuerySet:
     """Invitations addressed to the firms of ``user`` (a supplier's inbox), newest first."""
-    from portal.roles import organisations_of
-
     return QuoteInvitation.objects.filter(supplier__organisation__in=organisations_of(user)).select_related(
         "request__buyer", "supplier__organisation", "quotation"
     )

@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import PurePath
 
 import numpy as np
 from django.conf import settings
@@ -42,7 +41,7 @@ from matching.models import (
 from matching.scoring import ENGINE_VERSION, FastEngine, RequestData
 from portal.text import nfc
 from suppliers.models import SupplierProfile
-from suppliers.uploads import validate_upload
+from suppliers.uploads import private_file_store, validate_upload
 
 log = logging.getLogger(__name__)
 
@@ -572,24 +571,7 @@ def part_request_check(
 
 def request_document_add(*, request: PartRequest, file, title: str = "", uploaded_by=None) -> RequestDocument:
     """Store a drawing or specification (PDF, JPEG or PNG ≤ 10 MB, checked by ``validate_upload``)."""
-    content_type = validate_upload(file)
-    original_name = nfc(PurePath(file.name).name)[-255:]
-    document = RequestDocument(
-        request=request,
-        title=nfc(title)[:200],
-        original_name=original_name,
-        content_type=content_type,
-        size=file.size,
-        uploaded_by=uploaded_by,
-    )
-    document.file.save(original_name, file, save=False)
-    try:
-        document.full_clean()
-        document.save()
-    except Exception:
-        document.file.delete(save=False)  # no row points at it: do not leave it on disk
-        raise
-    return document
+    return private_file_store(RequestDocument(request=request), file, title=title, uploaded_by=uploaded_by)
 
 
 def _current_processes(request: PartRequest, m2m: dict, name: str) -> list:
@@ -639,9 +621,11 @@ def part_request_award(*, request: PartRequest, awarded_to) -> PartRequest:
 
 @transaction.atomic
 def shortlist_add(*, request: PartRequest, supplier: SupplierProfile, by=None) -> ShortlistEntry:
-    """Keep a supplier for a request (idempotent: adding it again changes nothing)."""
+    """Keep a ranked supplier for a request (idempotent: adding it again changes nothing)."""
     if request.status == PartRequest.Status.DRAFT:
         raise ValidationError(gettext("Publish the request before shortlisting suppliers."))
+    if not MatchScore.objects.filter(request=request, supplier=supplier).exists():
+        raise ValidationError(gettext("Only a supplier ranked for this request can be shortlisted."))
     entry, _created = ShortlistEntry.objects.get_or_create(
         request=request, supplier=supplier, defaults={"added_by": by}
     )
@@ -672,12 +656,18 @@ def shortlist_remove(*, entry: ShortlistEntry) -> None:
 
 @transaction.atomic
 def quote_invite(*, request: PartRequest, suppliers, message: str = "", by=None) -> list[QuoteInvitation]:
-    """Invite suppliers to quote (again inviting one already invited changes nothing); mail them.
+    """Invite shortlisted suppliers to quote (others are ignored; inviting one again changes nothing).
 
-    Shortlisted suppliers still at "shortlisted" move to "contacted".
+    Those still at "shortlisted" move to "contacted"; the new invitees are mailed after commit.
     """
     if request.status != PartRequest.Status.OPEN:
         raise ValidationError(gettext("Only an open request can be sent to suppliers."))
+    suppliers = [
+        entry.supplier
+        for entry in request.shortlist.filter(supplier__in=suppliers).select_related("supplier")
+    ]
+    if not suppliers:
+        raise ValidationError(gettext("Tick the shortlisted suppliers to invite."))
     created = []
     for supplier in suppliers:
         invitation, new = QuoteInvitation.objects.get_or_create(
@@ -747,15 +737,7 @@ def quotation_submit(*, invitation: QuoteInvitation, data: dict, files=(), by=No
         },
     )
     for file in files:
-        original_name = nfc(PurePath(file.name).name)[-255:]
-        document = QuotationDocument(
-            quotation=quotation,
-            original_name=original_name,
-            content_type=validate_upload(file),
-            size=file.size,
-            uploaded_by=by,
-        )
-        document.file.save(original_name, file, save=True)
+        private_file_store(QuotationDocument(quotation=quotation), file, uploaded_by=by)
     invitation.answer = QuoteInvitation.Answer.QUOTED
     invitation.decline_reason = ""
     invitation.answered_at = timezone.now()

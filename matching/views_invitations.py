@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 
 from matching import permissions, selectors, services
 from matching.forms import InvitationAnswerForm, QuotationForm, QuoteInviteForm
-from matching.models import QuotationDocument, QuoteInvitation, ShortlistEntry
-from matching.views_shortlist import _request_for
+from matching.models import QuotationDocument, QuoteInvitation
+from matching.views_shortlist import request_for_buyer_pages
+from suppliers.models import SupplierProfile
 from suppliers.permissions import is_member_of
 from suppliers.selectors import profiles_of
 from suppliers.uploads import private_file_response
@@ -29,19 +30,18 @@ from suppliers.uploads import private_file_response
 @require_POST
 def quote_invite(request, pk: int):
     """Invite the shortlisted suppliers ticked on the shortlist page."""
-    part_request = _request_for(request, pk, edit=True)
+    part_request = request_for_buyer_pages(request, pk, edit=True)
     form = QuoteInviteForm(request.POST)
-    ids = [int(v) for v in request.POST.getlist("supplier") if v.isdigit()]
-    entries = ShortlistEntry.objects.filter(request=part_request, supplier_id__in=ids).select_related(
-        "supplier"
-    )
-    suppliers = [entry.supplier for entry in entries]
-    if not suppliers or not form.is_valid():
-        messages.error(request, gettext("Tick the shortlisted suppliers to invite."))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("message", [])))
         return redirect("matching:shortlist", pk=pk)
+    ids = [int(value) for value in request.POST.getlist("supplier") if value.isdigit()]
     try:
         created = services.quote_invite(
-            request=part_request, suppliers=suppliers, message=form.cleaned_data["message"], by=request.user
+            request=part_request,
+            suppliers=SupplierProfile.objects.filter(pk__in=ids),
+            message=form.cleaned_data["message"],
+            by=request.user,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

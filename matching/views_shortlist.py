@@ -17,11 +17,14 @@ from django.views.decorators.http import require_POST
 
 from matching import explain, exports, permissions, selectors, services
 from matching.forms import ShortlistEntryForm
-from matching.models import MatchScore, PartRequest, ShortlistEntry
+from matching.models import PartRequest, ShortlistEntry
 from matching.scoring import CRITERIA
+from suppliers.models import SupplierProfile
 
 
-def _request_for(request, pk: int, *, edit: bool) -> PartRequest:
+def request_for_buyer_pages(request, pk: int, *, edit: bool) -> PartRequest:
+    """The request behind a shortlist/comparison/invitation page: 404 unless the caller sees its
+    matches (its buyer's members, staff), 403 on writes for those who may not change it."""
     part_request = get_object_or_404(PartRequest.objects.select_related("buyer"), pk=pk)
     access = permissions.access_to(request.user, part_request)
     if not access.matches:
@@ -55,35 +58,32 @@ def _render(request, part_request: PartRequest, bound: ShortlistEntryForm | None
 
 @login_required
 def shortlist_page(request, pk: int):
-    return _render(request, _request_for(request, pk, edit=False))
+    return _render(request, request_for_buyer_pages(request, pk, edit=False))
 
 
 @login_required
 @require_POST
 def shortlist_add(request, pk: int):
     """Add a supplier from the request's ranking (only a ranked supplier can be shortlisted)."""
-    part_request = _request_for(request, pk, edit=True)
+    part_request = request_for_buyer_pages(request, pk, edit=True)
     supplier_id = request.POST.get("supplier", "")
-    ranked = MatchScore.objects.filter(request=part_request).select_related("supplier")
-    score = ranked.filter(supplier_id=int(supplier_id)).first() if supplier_id.isdigit() else None
-    if score is None:
-        messages.error(request, gettext("Only a supplier ranked for this request can be shortlisted."))
-        return redirect("matching:request_detail", pk=pk)
+    supplier = SupplierProfile.objects.filter(pk=supplier_id).first() if supplier_id.isdigit() else None
     try:
-        services.shortlist_add(request=part_request, supplier=score.supplier, by=request.user)
+        if supplier is None:
+            raise ValidationError(gettext("Only a supplier ranked for this request can be shortlisted."))
+        services.shortlist_add(request=part_request, supplier=supplier, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, gettext("Added to the shortlist."))
-    return redirect(
-        request.POST.get("next") == "shortlist" and "matching:shortlist" or "matching:request_detail", pk=pk
-    )
+    target = "matching:shortlist" if request.POST.get("next") == "shortlist" else "matching:request_detail"
+    return redirect(target, pk=pk)
 
 
 @login_required
 @require_POST
 def shortlist_update(request, pk: int, entry_pk: int):
-    part_request = _request_for(request, pk, edit=True)
+    part_request = request_for_buyer_pages(request, pk, edit=True)
     entry = get_object_or_404(ShortlistEntry, pk=entry_pk, request=part_request)
     form = ShortlistEntryForm(request.POST, instance=entry, prefix=f"entry-{entry.pk}")
     if not form.is_valid():
@@ -99,7 +99,7 @@ def shortlist_update(request, pk: int, entry_pk: int):
 @login_required
 @require_POST
 def shortlist_remove(request, pk: int, entry_pk: int):
-    part_request = _request_for(request, pk, edit=True)
+    part_request = request_for_buyer_pages(request, pk, edit=True)
     entry = get_object_or_404(ShortlistEntry, pk=entry_pk, request=part_request)
     services.shortlist_remove(entry=entry)
     messages.success(request, gettext("Removed from the shortlist."))
@@ -116,7 +116,7 @@ def _supplier_ids(request) -> list[int]:
 @login_required
 def compare(request, pk: int):
     """Up to four ranked suppliers side by side (``?supplier=…`` repeated)."""
-    part_request = _request_for(request, pk, edit=False)
+    part_request = request_for_buyer_pages(request, pk, edit=False)
     wanted = _supplier_ids(request)
     rows = selectors.compared(part_request, wanted)
     if len(wanted) > selectors.MAX_COMPARED:
@@ -151,11 +151,11 @@ def _download(rows, fmt: str, name: str) -> HttpResponse:
 
 @login_required
 def compare_export(request, pk: int, fmt: str):
-    part_request = _request_for(request, pk, edit=False)
+    part_request = request_for_buyer_pages(request, pk, edit=False)
     return _download(selectors.compared(part_request, _supplier_ids(request)), fmt, f"so-sanh-yeu-cau-{pk}")
 
 
 @login_required
 def shortlist_export(request, pk: int, fmt: str):
-    part_request = _request_for(request, pk, edit=False)
+    part_request = request_for_buyer_pages(request, pk, edit=False)
     return _download(selectors.shortlist_compared(part_request), fmt, f"danh-sach-ngan-yeu-cau-{pk}")

@@ -6,7 +6,6 @@ announces the change (``signals.capabilities_changed``) so matching can recomput
 
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import PurePath
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -37,7 +36,7 @@ from suppliers.models import (
 )
 from suppliers.permissions import can_manage_members
 from suppliers.signals import capabilities_changed
-from suppliers.uploads import validate_upload
+from suppliers.uploads import private_file_store
 
 
 def profile_search_document(profile: SupplierProfile) -> str:
@@ -501,27 +500,8 @@ def _document_store(
     *, organisation: Organisation, file: File, kind: str, title: str, is_private: bool, uploaded_by
 ) -> Document:
     """Validate and store a file under a server-generated name (``document_upload_to``)."""
-    content_type = validate_upload(file)
-    # Control characters could break the Content-Disposition header of the download.
-    original_name = "".join(ch for ch in nfc(PurePath(file.name).name) if ch.isprintable())[-255:]
-    document = Document(
-        organisation=organisation,
-        kind=kind,
-        title=nfc(title)[:200],
-        original_name=original_name,
-        content_type=content_type,
-        size=file.size,
-        is_private=is_private,
-        uploaded_by=uploaded_by,
-    )
-    document.file.save(original_name, file, save=False)
-    try:
-        document.full_clean()
-        document.save()
-    except Exception:
-        document.file.delete(save=False)  # no row points at it: do not leave it on disk
-        raise
-    return document
+    document = Document(organisation=organisation, kind=kind, is_private=is_private)
+    return private_file_store(document, file, title=title, uploaded_by=uploaded_by)
 
 
 def _organisation_profile_changed(organisation: Organisation) -> None:

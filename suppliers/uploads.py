@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
+from portal.text import nfc
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 PDF = "application/pdf"
@@ -63,3 +65,25 @@ def private_file_response(document) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def private_file_store(document, file, *, title: str = "", uploaded_by=None):
+    """Check ``file`` and store it as ``document`` (an unsaved PrivateFile row with its owner set).
+
+    The file lands under a server-made name (the model's ``upload_to``); the name shown at download
+    is the uploader's, composed (NFC) and without control characters, which could break the
+    Content-Disposition header. If the row cannot be saved, the stored file is removed again.
+    """
+    document.content_type = validate_upload(file)
+    document.original_name = "".join(ch for ch in nfc(PurePath(file.name).name) if ch.isprintable())[-255:]
+    document.title = nfc(title)[:200]
+    document.size = file.size
+    document.uploaded_by = uploaded_by
+    document.file.save(document.original_name, file, save=False)
+    try:
+        document.full_clean()
+        document.save()
+    except Exception:
+        document.file.delete(save=False)  # no row points at it: do not leave it on disk
+        raise
+    return document
