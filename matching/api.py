@@ -12,6 +12,10 @@ Endpoints (session authentication; anonymous callers get 403 from DRF):
 - ``GET /part-requests/<id>/matches/`` — the ranked suppliers with the total, eligibility, every
   criterion and the gaps in words (Accept-Language), ``computed_at`` and ``recompute_pending``:
   the buyer's members and staff only.
+- ``POST /part-requests/<id>/interest/`` (``{"note"}``) and ``DELETE …/interest/`` — a supplier
+  firm that sees the open request says it is interested, or withdraws; ``GET …/interests/`` lists
+  them for the buyer's members and staff.
+- Shortlists, invitations and quotations: see ``api_sourcing.py``.
 
 A request the caller may not see is a 404, on every endpoint. One they may see but not change
 (staff, suppliers) is a 403 on the writes and on ``matches``. Bad input is a 400 with the field's
@@ -34,6 +38,7 @@ from matching.serializers import (
     PartRequestInputSerializer,
     PartRequestSerializer,
 )
+from matching.serializers_sourcing import InterestInputSerializer, InterestSerializer
 from portal.roles import is_staff_member
 
 
@@ -129,6 +134,40 @@ class PartRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         """Reload with the list's prefetches, so every answer has the same shape and fresh values."""
         fresh = selectors.request_list(PartRequest.objects.filter(pk=part_request.pk)).get()
         return self.get_serializer(fresh).data
+
+    # -- interest: a supplier's "we are interested", the buyer's list of them ---------------------
+
+    @action(detail=True, methods=["post", "delete"], filterset_class=None)
+    def interest(self, request, pk=None):
+        """A supplier firm that sees the open request says it is interested (POST) or withdraws (DELETE)."""
+        part_request = self.get_object()
+        profile = permissions.answering_profile(request.user, part_request)
+        if profile is None:
+            raise PermissionDenied
+        if request.method == "DELETE":
+            services.interest_withdraw(request=part_request, supplier=profile)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        form = InterestInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            interest = services.interest_declare(
+                request=part_request,
+                supplier=profile,
+                note=form.validated_data.get("note", ""),
+                by=request.user,
+            )
+        except DjangoValidationError as error:
+            raise _as_400(error) from error
+        return Response(InterestSerializer(interest).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def interests(self, request, pk=None):
+        """The suppliers interested in the request: the buyer's members and staff only."""
+        part_request = self.get_object()
+        if not permissions.can_view_matches(request.user, part_request):
+            raise PermissionDenied
+        rows = selectors.request_interests(part_request)
+        return Response(InterestSerializer(rows, many=True).data)
 
     # -- matches ---------------------------------------------------------------------------------
 

@@ -10,7 +10,15 @@ from decimal import Decimal
 from django.utils import timezone
 
 from matching.models import PartRequest
-from matching.services import part_request_publish, part_request_save, recompute_all
+from matching.services import (
+    interest_declare,
+    part_request_publish,
+    part_request_save,
+    quotation_submit,
+    quote_invite,
+    recompute_all,
+    shortlist_add,
+)
 from portal.models import Organisation, ProductGroup, Province, Term
 
 # title, English title, product group, must-have, optional, materials, certifications,
@@ -131,4 +139,30 @@ def load() -> dict[str, int]:
         part_request_publish(request=request)
         created += 1
     rows = recompute_all()
-    return {"part_requests_created": created, "score_rows": rows}
+    first = PartRequest.objects.get(buyer=buyer, title=DEMO_REQUESTS[0][0])
+    return {"part_requests_created": created, "score_rows": rows, "sourcing": _sourcing(first)}
+
+
+def _sourcing(request: PartRequest) -> int:
+    """A request under way, once: the best three eligible firms shortlisted, two invited, the
+    best one's quotation, and the fourth saying it is interested. Returns the shortlist entries made."""
+    if request.shortlist.exists():
+        return 0
+    best = [
+        score.supplier for score in request.scores.filter(eligible=True).order_by("-total", "supplier_id")[:4]
+    ]
+    for supplier in best[:3]:
+        shortlist_add(request=request, supplier=supplier)
+    invitations = quote_invite(request=request, suppliers=best[:2], message="Kính mời quý công ty báo giá.")
+    if invitations:
+        data = {
+            "unit_price": Decimal("185000"),
+            "currency": "VND",
+            "lead_time_days": 45,
+            "valid_until": timezone.localdate() + datetime.timedelta(days=60),
+            "notes": "Giá đã gồm sơn tĩnh điện, giao tại Chu Lai.",
+        }
+        quotation_submit(invitation=invitations[0], data=data)
+    if len(best) > 3:
+        interest_declare(request=request, supplier=best[3], note="Chúng tôi đã làm khung ghế cho xe buýt.")
+    return len(best[:3])

@@ -211,6 +211,17 @@ class QuoteInviteForm(forms.Form):
     )
 
 
+class InterestForm(forms.Form):
+    """A supplier's "we are interested", with an optional word to the buyer."""
+
+    note = forms.CharField(
+        label=_("A word to the buyer (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+    )
+
+
 class InvitationAnswerForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("Your answer"),

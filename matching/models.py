@@ -344,6 +344,38 @@ class QuoteInvitation(models.Model):
         return f"{self.request} → {self.supplier}"
 
 
+class SupplierInterest(models.Model):
+    """A supplier's "we are interested" in an open request it sees, without waiting to be invited.
+
+    The buyer sees these on the request's page and may shortlist the firm even when the engine did
+    not rank it (``services.shortlist_add``). Other suppliers never see them.
+    """
+
+    request = models.ForeignKey(PartRequest, on_delete=models.CASCADE, related_name="interests")
+    supplier = models.ForeignKey(
+        SupplierProfile,
+        verbose_name=_("supplier"),
+        on_delete=models.CASCADE,
+        related_name="request_interests",
+    )
+    note = models.TextField(_("note to the buyer"), blank=True, max_length=2000)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("declared"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supplier interest")
+        verbose_name_plural = _("supplier interests")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "supplier"], name="supplier_interest_request_supplier")
+        ]
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.supplier} → {self.request}"
+
+
 class Quotation(models.Model):
     """A supplier's price for a request: one per invitation, sending again replaces it."""
 
@@ -364,6 +396,9 @@ class Quotation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(_("sent"), auto_now=True)
+    # The buyer's first decision on it: the supplier moved past "quotation received" on the
+    # shortlist, or the request closed or awarded. Feeds the buyer's response time.
+    buyer_answered_at = models.DateTimeField(_("answered by the buyer"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("quotation")

@@ -125,6 +125,19 @@ def visible_requests(user):
     return PartRequest.objects.filter(rule)
 
 
+def answering_profile(user, request: PartRequest) -> SupplierProfile | None:
+    """The firm on whose behalf ``user`` may say it is interested in ``request`` (or see its own
+    score there): one of the user's supplier firms that may see the open request — verified, for a
+    request shown to verified suppliers, or invited. None for the buyer's own members."""
+    if request.status != PartRequest.Status.OPEN or is_member_of(user, request.buyer):
+        return None
+    seeing = Q(quote_invitations__request=request)
+    if request.visibility == PartRequest.Visibility.VERIFIED_SUPPLIERS:
+        seeing |= Q(verification_status=SupplierProfile.Verification.VERIFIED)
+    profiles = SupplierProfile.objects.filter(organisation__in=organisations_of(user))
+    return profiles.filter(seeing).select_related("organisation").order_by("pk").first()
+
+
 def member_rule(user):
     """A request → "is ``user`` one of its buyer's members?" for a whole page, in one query."""
     own = set(organisations_of(user).values_list("pk", flat=True))

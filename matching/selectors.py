@@ -4,11 +4,27 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from matching.models import MatchScore, PartRequest, Quotation, QuoteInvitation, ShortlistEntry
-from matching.scoring import Capability, CertificateRecord, Distances, RequestData, SupplierData
+from matching.models import (
+    SCORE_FIELDS,
+    MatchScore,
+    PartRequest,
+    Quotation,
+    QuoteInvitation,
+    ShortlistEntry,
+    SupplierInterest,
+)
+from matching.scoring import (
+    CRITERIA,
+    Capability,
+    CertificateRecord,
+    Distances,
+    RequestData,
+    SupplierData,
+    score_pair,
+)
 from portal.models import Organisation, Province, Term
 from portal.roles import organisations_of
 from portal.text import fold
@@ -308,20 +324,42 @@ class Compared:
 
 
 def compared(request: PartRequest, supplier_ids: list[int]) -> list[Compared]:
-    """The ranked suppliers among ``supplier_ids`` (others are ignored), best first, at most four."""
-    scores = {
-        score.supplier_id: score
-        for score in MatchScore.objects.filter(request=request, supplier_id__in=supplier_ids[:MAX_COMPARED])
-    }
-    return _compared(request, scores)
+    """The first four of ``supplier_ids`` that are ranked or shortlisted (others are ignored), best first."""
+    kept = set(request.shortlist.values_list("supplier_id", flat=True))
+    kept |= set(request.scores.filter(supplier_id__in=supplier_ids).values_list("supplier_id", flat=True))
+    return _compared(request, scores_of(request, [pk for pk in supplier_ids if pk in kept][:MAX_COMPARED]))
 
 
 def shortlist_compared(request: PartRequest) -> list[Compared]:
-    """Every shortlisted supplier, for the export (a supplier no longer ranked is left out)."""
-    ids = list(request.shortlist.values_list("supplier_id", flat=True))
-    return _compared(
-        request, {s.supplier_id: s for s in MatchScore.objects.filter(request=request, supplier_id__in=ids)}
-    )
+    """Every shortlisted supplier, for the export."""
+    shortlisted = list(request.shortlist.values_list("supplier_id", flat=True))
+    return _compared(request, scores_of(request, shortlisted))
+
+
+def scores_of(request: PartRequest, supplier_ids: list[int]) -> dict[int, MatchScore]:
+    """supplier id → its score for ``request``: the stored one, or one computed now (not stored).
+
+    A supplier may be shortlisted without being stored among the ranked (it said it was
+    interested, or fell out of the stored top since): comparing it still needs its score.
+    """
+    stored = MatchScore.objects.filter(request=request, supplier_id__in=supplier_ids)
+    scores = {score.supplier_id: score for score in stored}
+    missing = [pk for pk in supplier_ids if pk not in scores]
+    if missing and request.status != PartRequest.Status.DRAFT:
+        (data,) = request_data([request])
+        distance = distances()
+        for supplier in supplier_data(missing):
+            pair = score_pair(supplier, data, distance)
+            scores[supplier.id] = MatchScore(
+                request=request,
+                supplier_id=supplier.id,
+                total=pair.total,
+                eligible=pair.eligible,
+                gaps=pair.gaps,
+                computed_at=timezone.now(),
+                **{field: pair.breakdown[c] for c, field in zip(CRITERIA, SCORE_FIELDS, strict=True)},
+            )
+    return scores
 
 
 def _compared(request: PartRequest, scores: dict[int, MatchScore]) -> list[Compared]:
@@ -384,6 +422,40 @@ def request_invitations(request: PartRequest) -> dict[int, QuoteInvitation]:
     return {row.supplier_id: row for row in rows}
 
 
+# --- Suppliers' interest, and what a supplier sees of its own fit ---------------------------------
+
+GOOD_MATCH = 60.0  # eligible and at least this score: "matches you well" (the page and the digest)
+
+
+def request_interests(request: PartRequest) -> QuerySet:
+    """The suppliers that said they are interested in a request, newest first (the buyer's page)."""
+    return request.interests.select_related("supplier__organisation__province", "declared_by")
+
+
+def with_own_fit(requests: QuerySet, profiles: QuerySet) -> QuerySet:
+    """Add, for the caller's supplier firms (``profiles``): ``own_score`` (their best stored total,
+    or None when not ranked), ``own_eligible`` and ``own_interest`` (one of them said it is interested)."""
+    best = MatchScore.objects.filter(request=OuterRef("pk"), supplier__in=profiles).order_by("-total")
+    return requests.annotate(
+        own_score=Subquery(best.values("total")[:1]),
+        own_eligible=Subquery(best.values("eligible")[:1]),
+        own_interest=Exists(SupplierInterest.objects.filter(request=OuterRef("pk"), supplier__in=profiles)),
+    )
+
+
+def good_matches(requests: QuerySet) -> QuerySet:
+    """Of ``with_own_fit`` requests, those the caller's firm matches well."""
+    return requests.filter(own_eligible=True, own_score__gte=GOOD_MATCH)
+
+
+def own_match(request: PartRequest, profile: SupplierProfile) -> MatchScore | None:
+    """The supplier's own stored score for a request (never another firm's)."""
+    return MatchScore.objects.filter(request=request, supplier=profile).first()
+
+
+# --- How a buyer treats suppliers ------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class BuyerRecord:
     """How a buyer has treated suppliers, shown to them on its requests and invitations."""
@@ -391,10 +463,30 @@ class BuyerRecord:
     decided: int  # requests closed or awarded in the last year
     award_rate: float | None  # awarded / decided
     median_days_to_decision: float | None  # publication → close or award
+    answered: int = 0  # quotations of the last year the buyer has answered
+    median_days_to_answer: float | None = None  # a quotation's arrival → the buyer's decision on it
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _days(later, earlier) -> float:
+    return max(0.0, (later - earlier).total_seconds() / 86400)
 
 
 def buyer_record(buyer, *, today: datetime.date | None = None) -> BuyerRecord:
     since = timezone.now() - datetime.timedelta(days=365)
+    answers = [
+        _days(answered, sent)
+        for sent, answered in Quotation.objects.filter(
+            invitation__request__buyer=buyer, submitted_at__gte=since, buyer_answered_at__isnull=False
+        ).values_list("submitted_at", "buyer_answered_at")
+    ]
     rows = list(
         PartRequest.objects.filter(
             buyer=buyer,
@@ -403,10 +495,11 @@ def buyer_record(buyer, *, today: datetime.date | None = None) -> BuyerRecord:
             published_at__isnull=False,
         ).values_list("status", "published_at", "closed_at")
     )
-    if not rows:
-        return BuyerRecord(decided=0, award_rate=None, median_days_to_decision=None)
     awarded = sum(status == PartRequest.Status.AWARDED for status, _p, _c in rows)
-    days = sorted((closed - published).total_seconds() / 86400 for _s, published, closed in rows)
-    middle = len(days) // 2
-    median = days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
-    return BuyerRecord(decided=len(rows), award_rate=awarded / len(rows), median_days_to_decision=median)
+    return BuyerRecord(
+        decided=len(rows),
+        award_rate=awarded / len(rows) if rows else None,
+        median_days_to_decision=_median([_days(closed, published) for _s, published, closed in rows]),
+        answered=len(answers),
+        median_days_to_answer=_median(answers),
+    )

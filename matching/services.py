@@ -23,7 +23,7 @@ from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from matching import selectors
 from matching.models import (
@@ -37,6 +37,7 @@ from matching.models import (
     RecomputeRun,
     RequestDocument,
     ShortlistEntry,
+    SupplierInterest,
 )
 from matching.scoring import ENGINE_VERSION, FastEngine, RequestData
 from portal.text import nfc
@@ -529,7 +530,16 @@ def part_request_close(*, request: PartRequest, awarded_to=None) -> PartRequest:
     request.awarded_to = awarded_to
     request.closed_at = timezone.now()
     request.save(update_fields=["status", "awarded_to", "closed_at", "updated_at"])
+    _quotations_answered(request)
     return request
+
+
+def _quotations_answered(request: PartRequest, supplier=None) -> None:
+    """The buyer has decided on these quotations (all of the request's, or one supplier's) now."""
+    quotations = Quotation.objects.filter(invitation__request=request, buyer_answered_at=None)
+    if supplier is not None:
+        quotations = quotations.filter(invitation__supplier=supplier)
+    quotations.update(buyer_answered_at=timezone.now())
 
 
 # --- Part requests: the web forms and the API (matching/views.py, matching/api.py) ----------
@@ -619,13 +629,19 @@ def part_request_award(*, request: PartRequest, awarded_to) -> PartRequest:
 # --- Shortlists ------------------------------------------------------------------------------
 
 
+NOT_SHORTLISTABLE = gettext_noop(
+    "Only a supplier ranked for this request, or one interested in it, can be shortlisted."
+)
+
+
 @transaction.atomic
 def shortlist_add(*, request: PartRequest, supplier: SupplierProfile, by=None) -> ShortlistEntry:
     """Keep a ranked supplier for a request (idempotent: adding it again changes nothing)."""
     if request.status == PartRequest.Status.DRAFT:
         raise ValidationError(gettext("Publish the request before shortlisting suppliers."))
-    if not MatchScore.objects.filter(request=request, supplier=supplier).exists():
-        raise ValidationError(gettext("Only a supplier ranked for this request can be shortlisted."))
+    ranked = MatchScore.objects.filter(request=request, supplier=supplier).exists()
+    if not ranked and not SupplierInterest.objects.filter(request=request, supplier=supplier).exists():
+        raise ValidationError(gettext(NOT_SHORTLISTABLE))
     entry, _created = ShortlistEntry.objects.get_or_create(
         request=request, supplier=supplier, defaults={"added_by": by}
     )
@@ -644,11 +660,46 @@ def shortlist_update(
     entry.rejection_reason = nfc(rejection_reason) if status == ShortlistEntry.Status.REJECTED else ""
     entry.full_clean()
     entry.save()
+    if status in DECISIONS:
+        _quotations_answered(entry.request, entry.supplier)
     return entry
+
+
+# Pipeline steps past "quotation received": the buyer has answered the supplier's quotation.
+DECISIONS = (ShortlistEntry.Status.SAMPLE, ShortlistEntry.Status.APPROVED, ShortlistEntry.Status.REJECTED)
 
 
 def shortlist_remove(*, entry: ShortlistEntry) -> None:
     entry.delete()
+
+
+# --- Suppliers' interest in open requests ------------------------------------------------------
+
+
+@transaction.atomic
+def interest_declare(
+    *, request: PartRequest, supplier: SupplierProfile, note: str = "", by=None
+) -> SupplierInterest:
+    """The supplier tells the buyer it wants to quote (saying it again replaces the note).
+
+    Who may is the caller's check (``permissions.may_declare_interest``): the request is visible to
+    the firm. Here: the request must be open, and a firm does not answer its own request.
+    """
+    if request.status != PartRequest.Status.OPEN:
+        raise ValidationError(gettext("This request is no longer open."))
+    if supplier.organisation_id == request.buyer_id:
+        raise ValidationError(gettext("A firm cannot answer its own request."))
+    interest = SupplierInterest.objects.filter(request=request, supplier=supplier).first()
+    interest = interest or SupplierInterest(request=request, supplier=supplier)
+    interest.note = nfc(note.strip())
+    interest.declared_by = by
+    interest.full_clean()
+    interest.save()
+    return interest
+
+
+def interest_withdraw(*, request: PartRequest, supplier: SupplierProfile) -> None:
+    SupplierInterest.objects.filter(request=request, supplier=supplier).delete()
 
 
 # --- Invitations to quote and quotations ------------------------------------------------------
@@ -751,7 +802,7 @@ def quotation_submit(*, invitation: QuoteInvitation, data: dict, files=(), by=No
 
 # --- Daily digest of new requests a supplier matches --------------------------------------------
 
-DIGEST_MIN_SCORE = 60.0  # eligible and at least this good: worth a supplier's attention
+DIGEST_MIN_SCORE = selectors.GOOD_MATCH  # eligible and at least this good: worth a supplier's attention
 DIGEST_MAX_REQUESTS = 10  # per firm and e-mail
 
 

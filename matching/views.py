@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from matching import explain, permissions, selectors, services
-from matching.forms import AwardForm, MatchFilterForm, PartRequestForm
+from matching.forms import AwardForm, InterestForm, MatchFilterForm, PartRequestForm
 from matching.models import MatchScore, PartRequest, RequestDocument
 from portal.roles import is_staff_member, organisations_of
 from suppliers.uploads import private_file_response
@@ -72,10 +72,16 @@ def request_list(request):
         "verified_supplier": verified_supplier,
         "is_supplier": _is_supplier(user),
         "eligible_cap": services.MAX_ELIGIBLE_STORED,
+        "good_match": selectors.GOOD_MATCH,
     }
     if verified_supplier:
         offered = permissions.visible_requests(user).filter(status=PartRequest.Status.OPEN)
-        offered = offered.exclude(buyer__in=own_organisations)
+        offered = selectors.with_own_fit(
+            offered.exclude(buyer__in=own_organisations), permissions.verified_profiles_of(user)
+        )
+        context["good_only"] = request.GET.get("good") == "1"
+        if context["good_only"]:
+            offered = selectors.good_matches(offered)
         context["offered"] = _page(request, selectors.request_list(offered), "open_page")
     return render(request, "matching/request_list.html", context)
 
@@ -194,6 +200,10 @@ def _matches(request, part_request: PartRequest) -> dict:
 
 @login_required
 def request_detail(request, pk: int):
+    return _detail_page(request, pk)
+
+
+def _detail_page(request, pk: int, *, interest_form: InterestForm | None = None, status: int = 200):
     part_request, access = _visible_request(request, pk)
     context = {
         "part_request": part_request,
@@ -204,11 +214,70 @@ def request_detail(request, pk: int):
     }
     if access.matches:
         context.update(_matches(request, part_request))
+        context["interests"] = _interests(part_request)
     else:  # a supplier: how this buyer treats suppliers, before it spends effort on a quotation
         context["stats"] = selectors.buyer_record(part_request.buyer)
+        context.update(_own_fit(request, part_request, interest_form))
     if access.edit and part_request.status == PartRequest.Status.OPEN:
         context["award_form"] = AwardForm(organisations=selectors.match_organisations(part_request))
-    return render(request, "matching/request_detail.html", context)
+    return render(request, "matching/request_detail.html", context, status=status)
+
+
+def _interests(part_request: PartRequest) -> list[tuple]:
+    """The interested suppliers with their stored score (None when not ranked), for the buyer."""
+    interests = list(selectors.request_interests(part_request))
+    scores = selectors.scores_of(part_request, [i.supplier_id for i in interests]) if interests else {}
+    return [(interest, scores.get(interest.supplier_id)) for interest in interests]
+
+
+def _own_fit(request, part_request: PartRequest, interest_form: InterestForm | None) -> dict:
+    """What a supplier sees of itself on a request: its score and gaps, and its interest."""
+    profile = permissions.answering_profile(request.user, part_request)
+    if profile is None:
+        return {}
+    score = selectors.own_match(part_request, profile)
+    interest = part_request.interests.filter(supplier=profile).first()
+    return {
+        "answering": profile,
+        "own_score": score,
+        "own_gaps": explain.gap_lines(score.gaps, explain.term_names([score.gaps])) if score else [],
+        "interest": interest,
+        "interest_form": interest_form or InterestForm(initial={"note": interest.note if interest else ""}),
+    }
+
+
+@login_required
+@require_POST
+def interest_declare(request, pk: int):
+    """A supplier that may see the open request says it is interested (403 for anyone else)."""
+    part_request, _access = _visible_request(request, pk)
+    profile = permissions.answering_profile(request.user, part_request)
+    if profile is None:
+        raise PermissionDenied
+    form = InterestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.interest_declare(
+                request=part_request, supplier=profile, note=form.cleaned_data["note"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, gettext("The buyer has been told that you are interested."))
+            return redirect("matching:request_detail", pk=pk)
+    return _detail_page(request, pk, interest_form=form, status=400)
+
+
+@login_required
+@require_POST
+def interest_withdraw(request, pk: int):
+    part_request, _access = _visible_request(request, pk)
+    profile = permissions.answering_profile(request.user, part_request)
+    if profile is None:
+        raise PermissionDenied
+    services.interest_withdraw(request=part_request, supplier=profile)
+    messages.success(request, gettext("Your interest has been withdrawn."))
+    return redirect("matching:request_detail", pk=pk)
 
 
 @login_required

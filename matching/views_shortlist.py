@@ -64,13 +64,13 @@ def shortlist_page(request, pk: int):
 @login_required
 @require_POST
 def shortlist_add(request, pk: int):
-    """Add a supplier from the request's ranking (only a ranked supplier can be shortlisted)."""
+    """Add a supplier from the request's ranking or its interested suppliers (``services.shortlist_add``)."""
     part_request = request_for_buyer_pages(request, pk, edit=True)
     supplier_id = request.POST.get("supplier", "")
     supplier = SupplierProfile.objects.filter(pk=supplier_id).first() if supplier_id.isdigit() else None
     try:
         if supplier is None:
-            raise ValidationError(gettext("Only a supplier ranked for this request can be shortlisted."))
+            raise ValidationError(gettext(services.NOT_SHORTLISTABLE))
         services.shortlist_add(request=part_request, supplier=supplier, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -92,6 +92,9 @@ MATRIX = {
     "matching:shortlist_update": ("post", "shortlist_entry", BUYER_WRITE),
     "matching:shortlist_remove": ("post", "shortlist_entry", BUYER_WRITE),
     "matching:document_download": ("get", "drawing", BUYER_DRAFT),
+    # A verified firm that sees the open request says it is interested (charlie's is not verified).
+    "matching:interest_declare": ("post", "open_request", FIRM_MEMBER_ON_ALICES),
+    "matching:interest_withdraw": ("post", "open_request", FIRM_MEMBER_ON_ALICES),
     "suppliers_api:supplier-list": ("get", None, ANY_SIGNED_IN),
     "suppliers_api:supplier-me": ("get", None, OWN_FIRM_WORK),
     "suppliers_api:supplier-detail": ("get", "profile", SUPPLIER_PAGE),
@@ -100,6 +103,16 @@ MATRIX = {
     "matching_api:part-request-matches": ("get", "open_request", BUYER_DRAFT),
     "matching_api:part-request-publish": ("post", "draft", BUYER_WRITE),
     "matching_api:part-request-close": ("post", "open_request", BUYER_WRITE),
+    "matching_api:part-request-interest": ("post", "open_request", FIRM_MEMBER_ON_ALICES),
+    "matching_api:part-request-interests": ("get", "open_request", BUYER_DRAFT),
+    "matching_api:shortlist-entry-list": ("get", None, ANY_SIGNED_IN),
+    "matching_api:shortlist-entry-detail": ("get", "shortlist_entry", BUYER_DRAFT),
+    "matching_api:invitation-list": ("get", None, ANY_SIGNED_IN),
+    "matching_api:invitation-detail": ("get", "quote_invitation", row("ok ok no ok ok no ok login")),
+    "matching_api:invitation-answer": ("post", "quote_invitation", FIRM_MEMBER_ON_ALICES),
+    "matching_api:invitation-quote": ("post", "quote_invitation", FIRM_MEMBER_ON_ALICES),
+    "matching_api:quotation-list": ("get", None, ANY_SIGNED_IN),
+    "matching_api:quotation-detail": ("get", "quotation", row("ok ok no ok ok no ok login")),
 }
 
 # Objects that need more than the default rule: a private file, an open request's details.
@@ -208,6 +221,7 @@ def world(db, alice, bob, charlie, firm, profile, other_profile, staff, settings
         "invited_request": invited_request,
         "invited_drawing": drawing(invited_request),
         "quote_invitation": quote_invitation,
+        "quotation": quotation,
         "quotation_document": quotation_document,
     }
     users = {
