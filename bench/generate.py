@@ -539,6 +539,26 @@ def _suppliers(rng: random.Random, vocab: Vocabulary, count: int, today: datetim
     return list(zip(organisations, plans, strict=True))
 
 
+def _facet_values(firms: list, log) -> None:
+    """Each firm's stored facet values (``suppliers.services.facet_values_of``), as the services set them."""
+    from suppliers.models import SupplierProfile
+    from suppliers.services import facet_values_of
+
+    with timed() as watch:
+        organisation_ids = [organisation.pk for organisation, _plan in firms]
+        for start in range(0, len(organisation_ids), BATCH):
+            profiles = list(
+                SupplierProfile.objects.filter(organisation_id__in=organisation_ids[start : start + BATCH])
+                .select_related("organisation")
+                .order_by("pk")
+            )
+            values = facet_values_of(profiles)
+            for profile in profiles:
+                profile.facet_values = values[profile.pk]
+            SupplierProfile.objects.bulk_update(profiles, ["facet_values"], batch_size=1000)
+    log(f"  {'facet values of the profiles':<34} {len(firms):>9,} rows  {watch.seconds:6.1f} s")
+
+
 def _clusters(rng: random.Random, vocab: Vocabulary, buyers: list, firms: list, log) -> None:
     from suppliers.models import Cluster, ClusterMember
 
@@ -666,6 +686,7 @@ def generate(*, suppliers: int, requests: int, seed: int = 2026, buyers: int = 2
                 )
             _bulk(Organisation, buyer_orgs, log, "organisations (buyers)")
             _clusters(rng, vocab, buyer_orgs, firms, log)
+            _facet_values(firms, log)
             _requests(rng, vocab, buyer_orgs, requests, today, log)
     log(f"bench.generate: done in {watch.seconds:.1f} s")
     return watch.seconds

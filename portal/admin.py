@@ -18,6 +18,7 @@ from portal.models import (
     VsicCode,
     WorkerHeartbeat,
 )
+from portal.signals import organisation_edited
 from portal.text import fold
 
 
@@ -71,6 +72,11 @@ class OrganisationAdmin(FoldedSearchMixin, admin.ModelAdmin):
     folded_search_fields = ("name_search_key",)
     list_select_related = ["province"]
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            organisation_edited.send(sender=Organisation, organisation_id=obj.pk)
 
 
 @admin.register(Province)

@@ -119,10 +119,17 @@ class SupplierProfile(models.Model):
     # On PostgreSQL a stored tsvector of search_document (column ``search_vector``, GIN-indexed)
     # and a trigram index sit beside these, created by migration 0002 and read by suppliers.search.
     search_exact = models.TextField(editable=False, blank=True)
+    # Every search facet's values, so a search counts its facets from one read of its matches
+    # (suppliers.search): {"province": id, "sector": [ids], "process": [ids], "material": [ids],
+    # "certification": [[standard id, issued "YYYY-MM-DD" or null, expires "YYYY-MM-DD"]],
+    # "cluster": [active cluster ids], "size": band, "verified": bool}. Rebuilt with the rest.
+    facet_values = models.JSONField(default=dict, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["search_document", "search_exact", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["search_document", "search_exact", "facet_values", "updated_at"]
+    )
     objects = SupplierProfileQuerySet.as_manager()
 
     class Meta:

@@ -14,15 +14,26 @@ Two engines, one behaviour:
 - SQLite (the embedded default): the same prefix test with LIKE on ``search_document``; typos are
   corrected to the closest word that firms do use (``difflib``).
 
-Facets (``facet_counts``): values within a facet combine with OR, facets with AND (the filters of
+Facets (``_facets``): values within a facet combine with OR, facets with AND (the filters of
 ``suppliers.filters``); each facet counts with every *other* facet applied, so a count says what
-ticking that value would add. A broad search (more than COUNT_CAP firms) counts its facets over
-the first COUNT_CAP matching firms and the page says so: exact counts of 30,000 matches would cost
-a second per page and change no decision.
+ticking that value would add. They are counted in Python from each firm's stored
+``facet_values`` (one column, rebuilt by ``services.profile_changed``), read in the same query
+that matches the words. A broad search (more than COUNT_CAP firms) counts its facets over the
+first COUNT_CAP matching firms and the page says so: exact counts of 30,000 matches would cost a
+second per page and change no decision.
+
+How ``run`` answers (speed, see bench/search.py):
+- narrow (at most COUNT_CAP matches): the facets are applied in Python to those firms and the
+  page lists them by id; the words are not matched again and nothing is counted in SQL;
+- broad: the filters run in the database; relevance order comes from ``RankedByTiers`` (the few
+  firms with a word in their name ranked, the rest by name from the name index), not from
+  ranking every match.
 """
 
 import datetime
 import difflib
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -33,12 +44,13 @@ from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Province, Sector, Term
 from portal.text import accent_key, fold, strip_legal_form
 from suppliers.filters import SupplierProfileFilter
-from suppliers.models import Certificate, Cluster, ClusterMember, ProcessCapability, SupplierProfile
+from suppliers.models import Cluster, SupplierProfile
 
 COUNT_CAP = 1000  # broad queries say "1000+" rather than count every match
 FACET_VALUES_SHOWN = 12
@@ -92,8 +104,10 @@ def matching(profiles: QuerySet, query: Query) -> tuple[QuerySet, Query]:
     if not query:
         return profiles, query
     found = _having_words(profiles, query.words)
-    if found.exists():
-        return found, query
+    return (found, query) if found.exists() else _typo_tolerant(profiles, query)
+
+
+def _typo_tolerant(profiles: QuerySet, query: Query) -> tuple[QuerySet, Query]:
     return _similar_on_postgres(profiles, query) if _postgres() else _corrected_on_sqlite(profiles, query)
 
 
@@ -146,6 +160,12 @@ def ranked(profiles: QuerySet, query: Query) -> QuerySet:
     """Annotate ``relevance`` (name words, then exact diacritics) and order by it."""
     if not query:
         return profiles.annotate(relevance=Value(0)).order_by("organisation__name_search_key", "pk")
+    return profiles.annotate(relevance=_relevance(query)).order_by(
+        "-relevance", "organisation__name_search_key", "pk"
+    )
+
+
+def _relevance(query: Query):
     points = [
         Case(
             When(_begins_a_word("organisation__name_search_key", word), then=Value(NAME_WEIGHT)),
@@ -157,10 +177,58 @@ def ranked(profiles: QuerySet, query: Query) -> QuerySet:
         Case(When(_begins_a_word("search_exact", word), then=Value(EXACT_WEIGHT)), default=Value(0))
         for word in query.accented
     ]
-    relevance = sum(points[1:], points[0])
-    return profiles.annotate(relevance=relevance).order_by(
-        "-relevance", "organisation__name_search_key", "pk"
-    )
+    return sum(points[1:], points[0])
+
+
+def _relevant(query: Query) -> Q:
+    """Firms with some relevance: a word begins a word of their name, or an accented word is theirs."""
+    condition = Q(pk__in=[])
+    for word in query.words:
+        condition |= _begins_a_word("organisation__name_search_key", word)
+    for word in query.accented:
+        condition |= _begins_a_word("search_exact", word)
+    return condition
+
+
+class RankedByTiers(Sequence):
+    """A broad search's results in ``ranked`` order, without ranking every match.
+
+    Ranking 30,000 matches to show 20 costs a sort of them all (≈ 100 ms at 50,000 firms). The
+    order is relevance, then name: the few firms with some relevance (a word in their name, an
+    exact accented word) are ranked, and the rest follow by name, which the name index serves
+    a page at a time. Same order as ``ranked``; slicing gives model instances as a queryset would.
+    """
+
+    def __init__(self, profiles: QuerySet, query: Query, prepare=None):
+        self.profiles = profiles.order_by()
+        self.query = query
+        self.prepare = prepare or (lambda queryset: queryset)
+
+    def using(self, prepare) -> "RankedByTiers":
+        """The same results, each page's query passed through ``prepare`` (prefetches)."""
+        return RankedByTiers(self.profiles, self.query, prepare)
+
+    def ids(self, stop: int) -> list[int]:
+        relevant = _relevant(self.query)
+        top = ranked(self.profiles.filter(relevant), self.query).values_list("pk", flat=True)
+        ids = list(top[:stop])
+        if len(ids) < stop:
+            rest = self.profiles.exclude(relevant).order_by("organisation__name_search_key", "pk")
+            ids += list(rest.values_list("pk", flat=True)[: stop - len(ids)])
+        return ids
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice):
+            return self[window : window + 1][0]
+        ids = self.ids(window.stop)[window.start or 0 :]
+        found = {p.pk: p for p in self.prepare(self.profiles.filter(pk__in=ids))}
+        return [found[pk] for pk in ids if pk in found]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def count(self) -> int:
+        return self.profiles.values("pk")[: COUNT_CAP + 1].count()
 
 
 SORTS = {
@@ -180,11 +248,22 @@ def ordered(profiles: QuerySet, sort: str) -> QuerySet:
 
 
 class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP + 1 rows: a broad query costs a bounded count, shown as "1000+"."""
+    """Counts at most COUNT_CAP + 1 rows: a broad query costs a bounded count, shown as "1000+".
+
+    ``known_count`` (``SearchResult.count``) spares the count when the search already knows it.
+    """
+
+    def __init__(self, object_list, per_page, *, known_count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = known_count
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.values("pk")[: COUNT_CAP + 1].count()
+        if self.known_count is not None:
+            return self.known_count
+        if isinstance(self.object_list, RankedByTiers):
+            return self.object_list.count()
+        return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()  # no sort to count
 
     @property
     def capped(self) -> bool:
@@ -222,88 +301,78 @@ FACETS = {
 }
 
 
-def _counts_by_province(ids: QuerySet, today) -> dict[str, int]:
+# Each firm's values of every facet, as the counts key them: province, sector, term and cluster
+# ids, the employees band, "true"/"false" for verification.
+FacetValues = dict[str, set]
+
+
+def _facet_values(rows: list[tuple[int, dict]], day: datetime.date) -> dict[int, FacetValues]:
+    """Every facet's values of the firms in ``rows`` (id, stored ``facet_values``); certificates
+    count when valid on ``day``."""
+    iso = day.isoformat()
+    values = {}
+    for pk, stored in rows:
+        values[pk] = {
+            "province": {stored["province"]} if stored.get("province") else set(),
+            "sector": set(stored.get("sector", ())),
+            "process": set(stored.get("process", ())),
+            "material": set(stored.get("material", ())),
+            "certification": {
+                standard
+                for standard, issued, expires in stored.get("certification", ())
+                if (issued is None or issued <= iso) and expires is not None and expires >= iso
+            },
+            "cluster": set(stored.get("cluster", ())),
+            "size": {stored["size"]} if stored.get("size") else set(),
+            "verified": {"true" if stored.get("verified") else "false"},
+        }
+    return values
+
+
+def _selection(narrowed: SupplierProfileFilter) -> dict[str, set]:
+    """The ticked values of each facet, keyed as ``_facet_values`` keys them (refused ones left out,
+    as the filters leave them out)."""
+    cleaned = _cleaned(narrowed)
+    selection = {key: set() for key in FACETS}
+    for key in ("province", "sector", "process", "material", "certification", "cluster"):
+        selection[key] = {item.pk for item in cleaned.get(key) or []}
+    selection["size"] = set(cleaned.get("size") or [])
+    if cleaned.get("verified") is not None:
+        selection["verified"] = {"true" if cleaned["verified"] else "false"}
+    return selection
+
+
+def _failing(values: FacetValues, selection: dict[str, set]) -> list[str]:
+    """The facets a firm does not pass: something is ticked there and the firm has none of it."""
+    return [key for key, ticked in selection.items() if ticked and not ticked & values[key]]
+
+
+def _labels() -> dict[str, dict]:
+    """facet → {counted key: (code in the URL, label)} in the active language, in four queries."""
+    english = get_language() == "en"
+
+    def named(model) -> dict:
+        rows = model.objects.order_by().values_list("pk", "code", "name_vi", "name_en")
+        return {
+            pk: (code, name_en if english and name_en else name_vi) for pk, code, name_vi, name_en in rows
+        }
+
+    terms = {Term.Kind.PROCESS: {}, Term.Kind.MATERIAL: {}, Term.Kind.CERTIFICATION: {}}
     rows = (
-        SupplierProfile.objects.filter(pk__in=ids).values("organisation__province_id").annotate(n=Count("pk"))
+        Term.objects.filter(kind__in=terms).order_by().values_list("pk", "code", "name_vi", "name_en", "kind")
     )
-    return {row["organisation__province_id"]: row["n"] for row in rows if row["organisation__province_id"]}
-
-
-def _counts_by_m2m(through, owner: str, target: str):
-    def count(ids: QuerySet, today) -> dict[int, int]:
-        rows = (
-            through.objects.filter(**{f"{owner}__in": ids})
-            .values(target)
-            .annotate(n=Count(owner, distinct=True))
-        )
-        return {row[target]: row["n"] for row in rows}
-
-    return count
-
-
-def _counts_by_certification(ids: QuerySet, today) -> dict[int, int]:
-    rows = (
-        Certificate.objects.valid_on(today)
-        .filter(profile_id__in=ids)
-        .values("standard_id")
-        .annotate(n=Count("profile_id", distinct=True))
-    )
-    return {row["standard_id"]: row["n"] for row in rows}
-
-
-def _counts_by_cluster(ids: QuerySet, today) -> dict[int, int]:
-    organisations = SupplierProfile.objects.filter(pk__in=ids).values("organisation_id")
-    rows = (
-        ClusterMember.objects.filter(status=ClusterMember.Status.ACTIVE, organisation_id__in=organisations)
-        .values("cluster_id")
-        .annotate(n=Count("organisation_id", distinct=True))
-    )
-    return {row["cluster_id"]: row["n"] for row in rows}
-
-
-def _counts_by_field(name: str):
-    def count(ids: QuerySet, today) -> dict[str, int]:
-        rows = SupplierProfile.objects.filter(pk__in=ids).values(name).annotate(n=Count("pk"))
-        return {row[name]: row["n"] for row in rows if row[name]}
-
-    return count
-
-
-def _counts_by_verification(ids: QuerySet, today) -> dict[str, int]:
-    verified = SupplierProfile.Verification.VERIFIED
-    counts = _counts_by_field("verification_status")(ids, today)
-    yes = counts.get(verified, 0)
-    return {"true": yes, "false": sum(counts.values()) - yes}
-
-
-def _labels(facet: str) -> dict:
-    """facet → {counted key: (code in the URL, label)} in the active language."""
-    if facet == "province":
-        return {p.pk: (p.code, p.name) for p in Province.objects.all()}
-    if facet == "sector":
-        return {s.pk: (s.code, s.name) for s in Sector.objects.all()}
-    if facet in ("process", "material", "certification"):
-        kind = {"process": Term.Kind.PROCESS, "material": Term.Kind.MATERIAL}.get(
-            facet, Term.Kind.CERTIFICATION
-        )
-        return {t.pk: (t.code, t.name) for t in Term.objects.filter(kind=kind)}
-    if facet == "cluster":
-        return {c.pk: (str(c.pk), c.name) for c in Cluster.objects.all()}
-    if facet == "size":
-        return {value: (value, label) for value, label in SupplierProfile.EmployeesBand.choices}
-    return {"true": ("true", _("Verified")), "false": ("false", _("Not verified (yet)"))}
-
-
-COUNTERS = {
-    "province": _counts_by_province,
-    "sector": _counts_by_m2m(SupplierProfile.sectors.through, "supplierprofile_id", "sector_id"),
-    "process": _counts_by_m2m(ProcessCapability, "profile_id", "process_id"),
-    "material": _counts_by_m2m(SupplierProfile.materials.through, "supplierprofile_id", "term_id"),
-    "certification": _counts_by_certification,
-    "cluster": _counts_by_cluster,
-    "size": _counts_by_field("employees_band"),
-    "verified": _counts_by_verification,
-}
+    for pk, code, name_vi, name_en, kind in rows:
+        terms[kind][pk] = (code, name_en if english and name_en else name_vi)
+    return {
+        "province": named(Province),
+        "sector": named(Sector),
+        "process": terms[Term.Kind.PROCESS],
+        "material": terms[Term.Kind.MATERIAL],
+        "certification": terms[Term.Kind.CERTIFICATION],
+        "cluster": {c.pk: (str(c.pk), c.name) for c in Cluster.objects.all()},
+        "size": {value: (value, label) for value, label in SupplierProfile.EmployeesBand.choices},
+        "verified": {"true": ("true", _("Verified")), "false": ("false", _("Not verified (yet)"))},
+    }
 
 
 def _only_facets(params) -> QueryDict:
@@ -317,45 +386,95 @@ def _only_facets(params) -> QueryDict:
 class SearchResult:
     query: Query
     matched: QuerySet  # the words' matches, before the facets narrow them
-    profiles: QuerySet  # matched, filtered, ordered
+    profiles: QuerySet | RankedByTiers  # matched, filtered, ordered
     facets: list[Facet]
     errors: dict  # filter errors, by field: the page shows them beside the facets
+    count: int | None = None  # the firms in ``profiles`` when known without counting (not capped)
+
+    def listing(self, prepare):
+        """``profiles`` with ``prepare`` (a queryset → queryset, e.g. prefetches) applied to what is shown."""
+        if isinstance(self.profiles, RankedByTiers):
+            return self.profiles.using(prepare)
+        return prepare(self.profiles)
 
 
 def run(
     profiles: QuerySet, params, *, today: datetime.date | None = None, facets: bool = True
 ) -> SearchResult:
-    """The search page's whole answer for ``params`` (a QueryDict of the URL)."""
-    matched, query = matching(profiles, parse(params.get("q")))
+    """The search page's whole answer for ``params`` (a QueryDict of the URL).
+
+    The words are matched once, for the first COUNT_CAP + 1 firms. When that is all of them (a
+    narrow search), the facets are applied to those firms in Python and the page lists them by id:
+    the full-text query is not run again. A broad search filters and ranks in the database.
+    """
+    day = today or timezone.localdate()
+    matched, query, first = _matching_with_values(profiles, parse(params.get("q")))
     narrowed = SupplierProfileFilter(data=_only_facets(params), queryset=matched)
     sort = params.get("sort") if params.get("sort") in SORTS else "relevance"
-    results = ordered(ranked(narrowed.qs, query), sort)
-    counted = facet_counts(matched, params, today=today) if facets else []
-    return SearchResult(query, matched, results, counted, dict(narrowed.errors))
+    errors = dict(narrowed.errors)
+    selection = _selection(narrowed)
+    values = _facet_values(first[:COUNT_CAP], _certificate_day(narrowed, day))
+    capped = len(first) > COUNT_CAP
+    counted = _facets(values, selection, params, partial=capped) if facets else []
+    if capped:
+        count = None if any(selection.values()) else len(first)  # nothing ticked: "1000+" is known
+        tiered = query and sort == "relevance"
+        found = RankedByTiers(narrowed.qs, query) if tiered else ordered(ranked(narrowed.qs, query), sort)
+        return SearchResult(query, matched, found, counted, errors, count=count)
+    passing = [pk for pk, _stored in first if not _failing(values[pk], selection)]
+    found = ordered(ranked(profiles.filter(pk__in=passing), query), sort)
+    return SearchResult(query, matched, found, counted, errors, count=len(passing))
 
 
-def facet_counts(matched: QuerySet, params, *, today: datetime.date | None = None) -> list[Facet]:
-    """Every facet with its values' counts among ``matched`` narrowed by the *other* facets."""
-    today = today or timezone.localdate()
-    # The words are matched once: the facets then count among at most COUNT_CAP known firms, so a
-    # broad search costs eight small queries, not eight full-text scans of 50,000 firms.
-    first = list(matched.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
-    partial = len(first) > COUNT_CAP
-    base = SupplierProfile.objects.filter(pk__in=first[:COUNT_CAP])
-    facets = []
-    for key, label in FACETS.items():
-        others = _only_facets(params)
-        others.pop(key, None)
-        ids = SupplierProfileFilter(data=others, queryset=base).qs.values("pk")
-        counts = COUNTERS[key](ids, today)
-        selected = set(params.getlist(key))
-        names = _labels(key)
-        values = [
-            FacetValue(code=names[k][0], label=str(names[k][1]), count=n, selected=names[k][0] in selected)
-            for k, n in counts.items()
-            if k in names and n
-        ]
-        values.sort(key=lambda v: (not v.selected, -v.count, v.label))
-        shown = [v for i, v in enumerate(values) if v.selected or i < FACET_VALUES_SHOWN]
-        facets.append(Facet(key=key, label=str(label), values=shown, partial=partial))
-    return facets
+def _certificate_day(narrowed: SupplierProfileFilter, today: datetime.date) -> datetime.date:
+    """The day certificates must be valid on: ``valid_on`` when given (and valid), else today."""
+    return _cleaned(narrowed).get("valid_on") or today
+
+
+def _cleaned(narrowed: SupplierProfileFilter) -> dict:
+    """The filters' valid values (a refused one is left out, as the filters leave it out)."""
+    narrowed.form.errors  # validates the form once  # noqa: B018
+    return getattr(narrowed.form, "cleaned_data", {})
+
+
+def _matching_with_values(profiles: QuerySet, query: Query) -> tuple[QuerySet, Query, list[tuple[int, dict]]]:
+    """``matching``, and (id, facet values) of its first COUNT_CAP + 1 firms: one evaluation of the
+    words gives whether anything matched, the capped count, the facets and a narrow page's ids."""
+    if not query:
+        return profiles, query, _first(profiles)
+    found = _having_words(profiles, query.words)
+    first = _first(found)
+    if first:
+        return found, query, first
+    found, query = _typo_tolerant(profiles, query)
+    return found, query, _first(found)
+
+
+def _first(profiles: QuerySet) -> list[tuple[int, dict]]:
+    return list(profiles.order_by().values_list("pk", "facet_values")[: COUNT_CAP + 1])
+
+
+def _facets(
+    values: dict[int, FacetValues], selection: dict[str, set], params, *, partial: bool
+) -> list[Facet]:
+    """Each facet counts the firms that pass every *other* facet: what ticking a value would add."""
+    counts = {key: Counter() for key in FACETS}
+    ticked = any(selection.values())
+    for firm in values.values():
+        failing = _failing(firm, selection) if ticked else ()
+        for key in FACETS if not failing else failing if len(failing) == 1 else ():
+            counts[key].update(firm[key])
+    labels = _labels()
+    return [_facet(key, label, counts[key], labels[key], params, partial) for key, label in FACETS.items()]
+
+
+def _facet(key: str, label, counts: dict, names: dict, params, partial: bool) -> Facet:
+    selected = set(params.getlist(key))
+    values = [
+        FacetValue(code=names[k][0], label=str(names[k][1]), count=n, selected=names[k][0] in selected)
+        for k, n in counts.items()
+        if k in names and n
+    ]
+    values.sort(key=lambda v: (not v.selected, -v.count, v.label))
+    shown = [v for i, v in enumerate(values) if v.selected or i < FACET_VALUES_SHOWN]
+    return Facet(key=key, label=str(label), values=shown, partial=partial)

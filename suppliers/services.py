@@ -5,6 +5,7 @@ announces the change (``signals.capabilities_changed``) so matching can recomput
 """
 
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ from portal.text import accent_key, fold, legal_form_of, nfc, strip_legal_form
 from suppliers import selectors
 from suppliers.models import (
     Certificate,
+    ClusterMember,
     Document,
     Equipment,
     Invitation,
@@ -65,13 +67,72 @@ def profile_search_exact(profile: SupplierProfile) -> str:
     return " ".join(key for key in map(accent_key, texts) if key)
 
 
+def profile_facet_values(profile: SupplierProfile) -> dict:
+    """The firm's values of every search facet (``SupplierProfile.facet_values``)."""
+    return facet_values_of([profile])[profile.pk]
+
+
+def facet_values_of(profiles: list[SupplierProfile]) -> dict[int, dict]:
+    """``profile_facet_values`` of many firms in five queries (bench data, bulk refreshes).
+
+    Band and verification come from the instances (possibly just changed); the rows they own and
+    the active cluster memberships from the database.
+    """
+    ids = [profile.pk for profile in profiles]
+    organisations = {profile.organisation_id: profile.pk for profile in profiles}
+    listed = {key: defaultdict(list) for key in ("sector", "process", "material", "certification", "cluster")}
+    pairs = {
+        "sector": SupplierProfile.sectors.through.objects.filter(supplierprofile_id__in=ids).values_list(
+            "supplierprofile_id", "sector_id"
+        ),
+        "process": ProcessCapability.objects.filter(profile_id__in=ids).values_list(
+            "profile_id", "process_id"
+        ),
+        "material": SupplierProfile.materials.through.objects.filter(supplierprofile_id__in=ids).values_list(
+            "supplierprofile_id", "term_id"
+        ),
+    }
+    for key, rows in pairs.items():
+        for pk, value in rows:
+            listed[key][pk].append(value)
+    certificates = Certificate.objects.filter(profile_id__in=ids).order_by("pk")
+    for pk, standard, issued, expires in certificates.values_list(
+        "profile_id", "standard_id", "issued_on", "expires_on"
+    ):
+        listed["certification"][pk].append([standard, _iso(issued), _iso(expires)])
+    active = ClusterMember.objects.filter(
+        organisation_id__in=organisations, status=ClusterMember.Status.ACTIVE
+    )
+    for organisation, cluster in active.values_list("organisation_id", "cluster_id"):
+        listed["cluster"][organisations[organisation]].append(cluster)
+    return {
+        profile.pk: {
+            "province": profile.organisation.province_id,
+            "sector": sorted(listed["sector"][profile.pk]),
+            "process": sorted(set(listed["process"][profile.pk])),
+            "material": sorted(listed["material"][profile.pk]),
+            "certification": listed["certification"][profile.pk],
+            "cluster": sorted(listed["cluster"][profile.pk]),
+            "size": profile.employees_band,
+            "verified": profile.verification_status == SupplierProfile.Verification.VERIFIED,
+        }
+        for profile in profiles
+    }
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
 def profile_changed(profile: SupplierProfile) -> None:
     """Call after any change to a profile or its rows, inside the saving transaction."""
     profile.search_document = profile_search_document(profile)
     profile.search_exact = profile_search_exact(profile)
+    profile.facet_values = profile_facet_values(profile)
     SupplierProfile.objects.filter(pk=profile.pk).update(
         search_document=profile.search_document,
         search_exact=profile.search_exact,
+        facet_values=profile.facet_values,
         updated_at=timezone.now(),
     )
     capabilities_changed.send(sender=SupplierProfile, profile_id=profile.pk)

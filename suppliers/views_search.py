@@ -21,7 +21,11 @@ def supplier_search(request):
         raise PermissionDenied
     today = timezone.localdate()
     result = search.run(SupplierProfile.objects.all(), request.GET, today=today)
-    paginator = search.CappedPaginator(selectors.with_card_details(result.profiles, today=today), PER_PAGE)
+    paginator = search.CappedPaginator(
+        result.listing(lambda profiles: selectors.with_card_details(profiles, today=today)),
+        PER_PAGE,
+        known_count=result.count,
+    )
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "result": result,

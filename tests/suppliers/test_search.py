@@ -7,11 +7,13 @@ stored tsvector with the ``cnht`` configuration, trigram similarity for typos). 
 import datetime
 
 import pytest
+from django.contrib.admin import site
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import Sector
+from portal.admin import OrganisationAdmin
+from portal.models import Organisation, Province, Sector
 from suppliers import search
 from suppliers.models import Product, SupplierProfile
 from suppliers.services import profile_changed
@@ -136,8 +138,11 @@ def test_facet_counts_apply_the_other_facets_only(firms):
 
 def test_sector_and_size_facets(firms):
     sector = Sector.objects.first()
-    firms["dong_a"].sectors.add(sector)
-    SupplierProfile.objects.filter(pk=firms["dong_a"].pk).update(employees_band="50-199")
+    dong_a = firms["dong_a"]
+    dong_a.sectors.add(sector)
+    dong_a.employees_band = "50-199"
+    dong_a.save()
+    profile_changed(dong_a)  # as every service does after a change
     assert names(f"sector={sector.code}") == ["Công ty TNHH Cơ khí Đông Á"]
     assert names("size=50-199&size=500%2B") == ["Công ty TNHH Cơ khí Đông Á"]
 
@@ -214,3 +219,111 @@ def test_a_broad_search_counts_facets_over_the_first_matches_and_says_so(client,
     assert sum(v.count for v in {f.key: f for f in facets}["verified"].values) == 3
     client.force_login(buyer)
     assert 'data-testid="facets-partial"' in client.get(reverse("suppliers:search")).content.decode()
+
+
+# --- The facets counted in Python agree with the database filters ---------------------------------
+
+
+def _filtered_ids(params: QueryDict) -> set[int]:
+    """The oracle: the firms ``SupplierProfileFilter`` keeps, filtered in the database."""
+    from suppliers.filters import SupplierProfileFilter
+
+    return set(
+        SupplierProfileFilter(data=params, queryset=SupplierProfile.objects.all()).qs.values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def test_facet_counts_and_results_equal_the_database_filters_for_random_ticks(db):
+    import random
+
+    from suppliers.models import Cluster, ClusterMember
+
+    rng = random.Random(7)
+    processes = ["stamping", "die-casting", "injection-moulding", "cnc-machining", "mig-mag-welding"]
+    materials = ["aluminium", "cold-rolled-steel", "abs"]
+    sectors = list(Sector.objects.all()[:3])
+    cluster = Cluster.objects.create(name="Cụm CNHT thử", province=Province.objects.get(code="48"))
+    for number in range(30):
+        certificates = (
+            [("iatf-16949", NEXT_YEAR if rng.random() < 0.6 else LAST_MONTH)] if rng.random() < 0.5 else []
+        )
+        profile = make_supplier(
+            f"Cơ khí Ngẫu Nhiên {number}",
+            processes=[(code, 1000) for code in rng.sample(processes, rng.randint(1, 3))],
+            materials=rng.sample(materials, rng.randint(0, 2)),
+            certificates=certificates,
+            province=rng.choice(["48", "79", "01"]),
+            verified=rng.random() < 0.7,
+        )
+        profile.sectors.set(rng.sample(sectors, rng.randint(0, 2)))
+        profile_changed(profile)
+        if rng.random() < 0.4:
+            ClusterMember.objects.create(
+                cluster=cluster, organisation=profile.organisation, status=rng.choice(["active", "left"])
+            )
+    choices = {
+        "province": ["48", "79", "01"],
+        "process": processes,
+        "material": materials,
+        "certification": ["iatf-16949", "iso-9001"],
+        "sector": [s.code for s in sectors],
+        "cluster": [str(cluster.pk)],
+        "verified": ["true", "false"],
+    }
+    for _round in range(25):
+        params = QueryDict(mutable=True)
+        for key in rng.sample(sorted(choices), rng.randint(0, 3)):
+            params.setlist(
+                key,
+                rng.sample(
+                    choices[key], min(len(choices[key]), 1 if key == "verified" else rng.randint(1, 2))
+                ),
+            )
+        result = search.run(SupplierProfile.objects.all(), params)
+        assert set(result.profiles.values_list("pk", flat=True)) == _filtered_ids(params), params
+        assert result.count == len(_filtered_ids(params))
+        for facet in result.facets:
+            for value in facet.values:
+                ticked = params.copy()
+                ticked.setlist(facet.key, [value.code])  # the other facets as they are, this value alone
+                assert value.count == len(_filtered_ids(ticked)), (params, facet.key, value.code)
+
+
+@pytest.mark.parametrize("typed", ["co khi", "nhom", "nhôm", "Số", "dap", "co khi so"])
+def test_a_broad_search_ranks_by_tiers_in_the_same_order(firms, monkeypatch, typed):
+    for number in range(6):
+        make_supplier(f"Công ty TNHH Cơ khí Nhôm Số {number}", materials=["aluminium"])
+        make_supplier(f"Xưởng Dập Số {number}", materials=["aluminium"])
+    monkeypatch.setattr(search, "COUNT_CAP", 3)  # every search here is "broad"
+    params = QueryDict(mutable=True)
+    params["q"] = typed
+    result = search.run(SupplierProfile.objects.all(), params)
+    assert isinstance(result.profiles, search.RankedByTiers)
+    expected = list(search.ranked(result.matched, result.query).values_list("pk", flat=True))
+    assert len(expected) > 3
+    assert [p.pk for p in result.profiles[0 : len(expected)]] == expected
+    assert [p.pk for p in result.profiles[2:5]] == expected[2:5]  # a later page
+    paginator = search.CappedPaginator(result.listing(lambda qs: qs.select_related("organisation")), 2)
+    assert [p.pk for p in paginator.page(2).object_list] == expected[2:4]
+
+
+def test_facet_values_follow_changes_made_in_the_admin(firms):
+    from suppliers.models import Cluster, ClusterMember
+
+    dong_a = firms["dong_a"]
+    cluster = Cluster.objects.create(name="Cụm CNHT Chu Lai thử", province=Province.objects.get(code="48"))
+    member = ClusterMember.objects.create(cluster=cluster, organisation=dong_a.organisation, status="active")
+    dong_a.refresh_from_db()
+    assert dong_a.facet_values["cluster"] == [cluster.pk]
+    assert names(f"cluster={cluster.pk}") == ["Công ty TNHH Cơ khí Đông Á"]
+    member.delete()
+    dong_a.refresh_from_db()
+    assert dong_a.facet_values["cluster"] == [] and names(f"cluster={cluster.pk}") == []
+    organisation = dong_a.organisation
+    organisation.province = Province.objects.get(code="79")
+    OrganisationAdmin(Organisation, site).save_model(None, organisation, None, change=True)  # staff's edit
+    dong_a.refresh_from_db()
+    assert dong_a.facet_values["province"] == organisation.province_id
+    assert "Công ty TNHH Cơ khí Đông Á" in names("province=79")
