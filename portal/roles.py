@@ -42,6 +42,15 @@ STAFF_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "invitation": ("view", "delete"),
         "possibleduplicate": ("view", "change", "delete"),
     },
+    "programs": {
+        "programme": ALL_ACTIONS,
+        "task": ALL_ACTIONS,
+        "taskupdate": ALL_ACTIONS,
+        "activity": ALL_ACTIONS,
+        "participation": ALL_ACTIONS,
+        "indicator": ALL_ACTIONS,
+        "indicatorvalue": ALL_ACTIONS,
+    },
 }
 
 
