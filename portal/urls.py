@@ -14,6 +14,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("suppliers/", include("suppliers.urls")),
     path("requests/", include("matching.urls")),
+    path("programmes/", include("programs.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),

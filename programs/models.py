@@ -178,6 +178,7 @@ class Participation(models.Model):
     """A firm's outcome from an activity, recorded by staff (one row per outcome)."""
 
     class Outcome(models.TextChoices):
+        INVITED = "invited", _("Invited")  # by staff, from the capability-gap view
         ATTENDED = "attended", _("Attended")
         CONSULTED = "consulted", _("Consulted")
         TRAINED = "trained", _("Trained")

@@ -23,7 +23,8 @@ from matching.models import (
     ShortlistEntry,
 )
 from matching.services import part_request_publish, part_request_save
-from portal.models import Membership, Province
+from portal.models import Membership, Province, Term
+from programs.models import Programme
 from suppliers.models import Document, Invitation
 from suppliers.services import supplier_profile_create, verification_set
 from tests.factories import MembershipFactory, OrganisationFactory
@@ -52,6 +53,7 @@ FIRM_MEMBER_ON_ALICES = row("ok ok no no no no no login")
 BUYER_DRAFT = row("no no no ok ok no ok login")
 BUYER_WRITE = row("no no no ok ok no no login")
 ANY_SIGNED_IN = row("ok ok ok ok ok ok ok login")
+STAFF_ONLY = row("no no no no no no ok login")
 
 # name → (method, object key for the URL, outcomes)
 MATRIX = {
@@ -113,6 +115,12 @@ MATRIX = {
     "matching_api:invitation-quote": ("post", "quote_invitation", FIRM_MEMBER_ON_ALICES),
     "matching_api:quotation-list": ("get", None, ANY_SIGNED_IN),
     "matching_api:quotation-detail": ("get", "quotation", row("ok ok no ok ok no ok login")),
+    "programs:gap_list": ("get", None, STAFF_ONLY),
+    "programs:programme_list": ("get", None, STAFF_ONLY),
+    "programs:annual_report": ("get", "programme", STAFF_ONLY),
+    "programs:annual_report_xlsx": ("get", "programme", STAFF_ONLY),
+    "programs:gap_detail": ("get", "gap_key", STAFF_ONLY),
+    "programs:gap_invite": ("post", "gap_key", STAFF_ONLY),
 }
 
 # Objects that need more than the default rule: a private file, an open request's details.
@@ -222,6 +230,8 @@ def world(db, alice, bob, charlie, firm, profile, other_profile, staff, settings
         "invited_drawing": drawing(invited_request),
         "quote_invitation": quote_invitation,
         "quotation": quotation,
+        "programme": Programme.objects.create(kind="de-an", name="Đề án thử", lead_agency=oem),
+        "gap_key": f"certification-{Term.objects.get(kind='certification', code='iatf-16949').pk}",
         "quotation_document": quotation_document,
     }
     users = {
@@ -258,11 +268,13 @@ def test_the_matrix_holds(client, world, caller, name, method, key, expected):
     users, objects = world
     if users[caller]:
         client.force_login(users[caller])
-    args = [objects[key].pk] if key else []
+    args = [objects[key] if isinstance(objects[key], str) else objects[key].pk] if key else []
     if name in ("matching:shortlist_export", "matching:compare_export"):
         args.append("xlsx")
     if name in ("matching:document_download", "matching:shortlist_update", "matching:shortlist_remove"):
         args = [objects[key].request_id, objects[key].pk]  # nested under their request
+    if name.startswith("programs:annual_report"):
+        args.append(timezone.localdate().year)
     if name == "matching:quotation_document":
         args = [objects[key].quotation.invitation.request_id, objects[key].pk]
     url = reverse(name, args=args)

@@ -217,3 +217,63 @@ def test_the_demo_has_the_chu_lai_de_an_and_plan_4691_once(capsys):
     before = (Programme.objects.count(), Task.objects.count(), Participation.objects.count())
     call_command("load_demo_data")
     assert (Programme.objects.count(), Task.objects.count(), Participation.objects.count()) == before
+
+
+# --- The annual report -------------------------------------------------------------------------
+
+
+def test_the_annual_report_shows_indicators_tasks_and_activities(client, staff, programme, activity, agency):
+    firm = make_supplier("Cơ khí Kết Nối")
+    Participation.objects.create(activity=activity, organisation=firm.organisation, outcome="attended")
+    Participation.objects.create(activity=activity, organisation=firm.organisation, outcome="direct-supplier")
+    counted = Indicator.objects.create(
+        programme=programme, number=1, name="DN thành nhà cung ứng trực tiếp", source="direct-suppliers"
+    )
+    IndicatorValue.objects.create(indicator=counted, year=YEAR, target=4)
+    typed = Indicator.objects.create(programme=programme, number=2, name="Tỷ lệ nội địa hóa", unit="%")
+    IndicatorValue.objects.create(indicator=typed, year=YEAR, target=40, actual=38)
+    Task.objects.create(
+        programme=programme,
+        number=1,
+        title="Khảo sát nhu cầu",
+        lead_agency=agency,
+        due_on=TODAY - datetime.timedelta(days=10),
+        status=Task.Status.IN_PROGRESS,
+    )
+    client.force_login(staff)
+    page = client.get(reverse("programs:annual_report", args=[programme.pk, YEAR])).content.decode()
+    assert (
+        "DN thành nhà cung ứng trực tiếp" in page
+        and "Khảo sát nhu cầu" in page
+        and "Hội nghị kết nối" in page
+    )
+    assert "Quá hạn" in page or "quá hạn" in page.lower()  # Vietnamese, and the late task stands out
+    response = client.get(reverse("programs:annual_report_xlsx", args=[programme.pk, YEAR]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    indicators_sheet = book.worksheets[0]
+    rows = list(indicators_sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("STT", "Chỉ tiêu", "Đơn vị", "Kế hoạch", "Thực hiện")
+    assert rows[1][1] == "DN thành nhà cung ứng trực tiếp" and rows[1][3:6] == (4, 1, 25)
+    assert rows[2][3:6] == (40, 38, 95)
+    tasks_sheet = list(book.worksheets[1].iter_rows(values_only=True))
+    assert tasks_sheet[1][1] == "Khảo sát nhu cầu" and tasks_sheet[1][6] == "có"
+    activities_sheet = list(book.worksheets[2].iter_rows(values_only=True))
+    assert activities_sheet[1][4] == 1 and "Trở thành nhà cung ứng trực tiếp: 1" in activities_sheet[1][5]
+
+
+def test_the_programme_list_and_reports_are_staff_only(client, staff, alice, buyer, programme):
+    client.force_login(staff)
+    assert 'data-testid="programme"' in client.get(reverse("programs:programme_list")).content.decode()
+    for outsider in (alice, buyer):
+        client.force_login(outsider)
+        assert client.get(reverse("programs:programme_list")).status_code == 403
+        assert (
+            client.get(reverse("programs:annual_report_xlsx", args=[programme.pk, YEAR])).status_code == 403
+        )
+    client.force_login(staff)
+    assert client.get(reverse("programs:annual_report", args=[programme.pk, 1900])).status_code == 404
