@@ -32,6 +32,7 @@ def navigation(request):
         label = _("Invitations to quote") + (f" ({unread})" if unread else "")
         items.append({"label": label, "url": reverse("matching:invitation_inbox")})
     if "staff" in roles:
+        items.append({"label": _("Dashboard"), "url": reverse("programs:dashboard")})
         items.append({"label": _("Programmes"), "url": reverse("programs:programme_list")})
         items.append({"label": _("Capability gaps"), "url": reverse("programs:gap_list")})
         items.append({"label": _("Administration"), "url": reverse("admin:index")})

@@ -8,6 +8,7 @@ app_name = "programs"
 
 urlpatterns = [
     path("", views.programme_list, name="programme_list"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("<int:pk>/report/<int:year>/", views.annual_report, name="annual_report"),
     path("<int:pk>/report/<int:year>/xlsx/", views.annual_report_xlsx, name="annual_report_xlsx"),
     path("gaps/", views.gap_list, name="gap_list"),

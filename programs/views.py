@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from portal.models import Organisation, Province
 from portal.roles import is_staff_member
+from programs import dashboard as figures
 from programs import gaps, report, services
 from programs.models import Activity, Programme, Task
 from suppliers.models import Cluster
@@ -123,3 +124,23 @@ def annual_report_xlsx(request, pk: int, year: int):
     response = HttpResponse(content, content_type=report.XLSX)
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{pk}-{year}.xlsx"'
     return response
+
+
+@staff_only
+def dashboard(request):
+    """Task progress, indicator attainment, the sourcing funnel and firms over time, as bars."""
+    today = timezone.localdate()
+    programmes = figures.task_summary(today)
+    funnels = figures.funnels([today.year, today.year - 1])
+    months = figures.firms_by_month(today)
+    context = {
+        "year": today.year,
+        "programmes": programmes,
+        "overdue": figures.overdue_tasks(today),
+        "attainment": figures.attainment(programmes, today.year, today),
+        "funnels": funnels,
+        "funnel_max": max([f.requests for f in funnels] + [1]),
+        "months": months,
+        "month_max": max([max(created, verified) for _month, created, verified in months] + [1]),
+    }
+    return render(request, "programs/dashboard.html", context)

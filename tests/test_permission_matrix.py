@@ -117,6 +117,7 @@ MATRIX = {
     "matching_api:quotation-detail": ("get", "quotation", row("ok ok no ok ok no ok login")),
     "programs:gap_list": ("get", None, STAFF_ONLY),
     "programs:programme_list": ("get", None, STAFF_ONLY),
+    "programs:dashboard": ("get", None, STAFF_ONLY),
     "programs:annual_report": ("get", "programme", STAFF_ONLY),
     "programs:annual_report_xlsx": ("get", "programme", STAFF_ONLY),
     "programs:gap_detail": ("get", "gap_key", STAFF_ONLY),

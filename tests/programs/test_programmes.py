@@ -277,3 +277,42 @@ def test_the_programme_list_and_reports_are_staff_only(client, staff, alice, buy
         )
     client.force_login(staff)
     assert client.get(reverse("programs:annual_report", args=[programme.pk, 1900])).status_code == 404
+
+
+# --- The dashboard -----------------------------------------------------------------------------
+
+
+def test_the_dashboard_counts_tasks_indicators_the_funnel_and_firms(client, staff, buyer, programme, agency):
+    from programs import dashboard
+    from tests.matching.test_request_views import make_request
+
+    Task.objects.create(
+        programme=programme, title="Trễ hạn", lead_agency=agency, due_on=TODAY - datetime.timedelta(days=3)
+    )
+    Task.objects.create(programme=programme, title="Xong", lead_agency=agency, status=Task.Status.DONE)
+    indicator = Indicator.objects.create(
+        programme=programme, name="Nhà cung ứng đã xác minh", source="verified-firms"
+    )
+    IndicatorValue.objects.create(indicator=indicator, year=YEAR, target=4)
+    firm = make_supplier(
+        "Cơ khí Dashboard", certificates=[("iatf-16949", TODAY + datetime.timedelta(days=300))]
+    )
+    part_request = make_request(buyer, status="open")
+    make_request(buyer, status="open", title="Yêu cầu không ai đạt", with_document=False)
+    matching_services.recompute_requests(list(part_request.buyer.part_requests.all()))
+    matching_services.shortlist_add(request=part_request, supplier=firm, by=buyer)
+    matching_services.quote_invite(request=part_request, suppliers=[firm], by=buyer)
+
+    [summary] = dashboard.task_summary(TODAY)
+    assert (summary.total, summary.done, summary.late) == (2, 1, 1)
+    [(_programme, [line])] = dashboard.attainment([programme], YEAR, TODAY)
+    assert (line.actual, line.attainment) == (1, 25)
+    funnel = next(f for f in dashboard.funnels([YEAR]) if f.buyer == part_request.buyer.name)
+    assert (funnel.requests, funnel.invitations, funnel.quotations, funnel.awards) == (2, 1, 0, 0)
+    assert funnel.matched == 2  # the IATF-certified stamper is eligible for both
+    assert sum(created for _month, created, _verified in dashboard.firms_by_month(TODAY)) >= 1
+    client.force_login(staff)
+    page = client.get(reverse("programs:dashboard")).content.decode()
+    assert 'data-testid="dash-late"' in page and "Trễ hạn" in page and part_request.buyer.name in page
+    client.force_login(buyer)
+    assert client.get(reverse("programs:dashboard")).status_code == 403
