@@ -1,6 +1,7 @@
-"""Demo programmes from the seeds: the Chu Lai Đề án with its parties and tasks, Kế hoạch
-4691/KH-UBND with its departments' tasks, and a supplier-development programme with activities,
-firms' outcomes and indicators for 2025–2026. Idempotent: everything is looked up by name first.
+"""Demo programmes from the seeds: the Chu Lai Đề án with its parties, tasks, activities, firms'
+outcomes and indicators for 2025–2026; Kế hoạch 4691/KH-UBND with its departments' tasks; and a
+supplier-development programme (consulting at the firms, as the Samsung programmes did) with its
+outcomes. Idempotent: each programme is looked up by name first and filled only when new.
 """
 
 import datetime
@@ -330,4 +331,53 @@ def load() -> dict[str, int]:
         plan.participating_agencies.set([parties["planning"], parties["finance"], parties["zones"]])
         _tasks(plan, KE_HOACH_TASKS, parties)
         created += 1
+    development, new = _programme(
+        "Chương trình phát triển nhà cung ứng cho Khu phức hợp ô tô THACO Chu Lai",
+        kind=Programme.Kind.CHUONG_TRINH,
+        short_name="Chương trình phát triển nhà cung ứng THACO",
+        issuer="Sở Công Thương và THACO Industries",
+        lead_agency=parties["agency"],
+        province=danang,
+        starts_on=datetime.date(2025, 1, 1),
+        ends_on=datetime.date(2027, 12, 31),
+        funding_sources="THACO Industries; kinh phí khuyến công",
+        description="Tư vấn cải tiến sản xuất và chất lượng tại doanh nghiệp, như các chương trình của "
+        "Bộ Công Thương với Samsung Việt Nam tại Hải Dương và Bắc Ninh.",
+    )
+    if new:
+        development.participating_agencies.set([parties["thaco"], parties["ministry"]])
+        participations += _consulting(development, parties)
+        for number, name, source, target in [
+            (1, "Doanh nghiệp được tư vấn cải tiến tại xưởng", "firms-consulted", 15),
+            (2, "Doanh nghiệp trở thành nhà cung ứng trực tiếp", "direct-suppliers", 3),
+        ]:
+            indicator = Indicator.objects.create(
+                programme=development, number=number, name=name, source=source
+            )
+            IndicatorValue.objects.create(indicator=indicator, year=2025, target=target)
+        created += 1
     return {"programmes_created": created, "participations": participations}
+
+
+def _consulting(programme: Programme, parties) -> int:
+    """A consulting round at 6 firms' workshops; one of them became a direct supplier of THACO."""
+    firms = _firms(14)[8:14]
+    activity = Activity.objects.create(
+        programme=programme,
+        kind=Activity.Kind.CONSULTING,
+        title="Tư vấn cải tiến sản xuất và chất lượng tại doanh nghiệp, đợt 1",
+        starts_on=datetime.date(2025, 6, 2),
+        ends_on=datetime.date(2025, 11, 28),
+        place="Tại xưởng của doanh nghiệp",
+        organiser=parties["thaco"],
+    )
+    outcomes = [(firm, Participation.Outcome.CONSULTED) for firm in firms]
+    outcomes += [(firms[0], Participation.Outcome.DIRECT_SUPPLIER)] if firms else []
+    for firm, outcome in outcomes:
+        Participation.objects.create(
+            activity=activity,
+            organisation=firm,
+            outcome=outcome,
+            supplier_of=parties["thaco"] if outcome == Participation.Outcome.DIRECT_SUPPLIER else None,
+        )
+    return len(outcomes)

@@ -67,6 +67,9 @@ def test_staff_record_progress_and_outcomes_and_export_the_annual_report(page, l
     page.goto(f"{live_server.url}/admin/programs/activity/{activity.pk}/change/")
     row = page.locator("#participations-0")
     row.locator('[aria-labelledby="select2-id_participations-0-organisation-container"]').click()
+    # One autocomplete request at a time: the embedded test database (in-memory SQLite) is one
+    # connection shared by the live server's threads, and two queries at once on it can hang.
+    page.locator(".select2-results__option:not(.loading-results)").first.wait_for()
     page.locator(".select2-search__field").fill("nui thanh")
     page.locator(".select2-results__option", has_text="Núi Thành").click()
     row.locator('select[name="participations-0-outcome"]').select_option("attended")

@@ -209,7 +209,9 @@ def test_the_demo_has_the_chu_lai_de_an_and_plan_4691_once(capsys):
     assert "Chu Lai" in de_an.name and de_an.tasks.count() == 8
     assert de_an.tasks.filter(lead_agency__name="Viện Nghiên cứu Chiến lược, Chính sách Công Thương").exists()
     assert Programme.objects.get(document_number="4691/KH-UBND").tasks.count() == 4
-    assert Participation.objects.filter(outcome="direct-supplier").count() == 2
+    assert Participation.objects.filter(outcome="direct-supplier", activity__programme=de_an).count() == 2
+    development = Programme.objects.get(kind=Programme.Kind.CHUONG_TRINH)
+    assert indicators.actual(development.indicators.get(source="firms-consulted"), 2025) == 6
     counted = de_an.indicators.get(source="direct-suppliers")
     assert indicators.actual(counted, 2025) == 2
     supplier_firm = Organisation.objects.get(name="Công ty TNHH Cơ khí Chính xác Chu Lai")
