@@ -28,12 +28,6 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def alices_firm(alice, firm):
-    """Alice's firm: verified, stamping and IATF 16949, so it matches the request well."""
-    return verified_supplier(firm, certifications=("iatf-16949",))
-
-
-@pytest.fixture
 def open_request(buyer, alices_firm):
     part_request = make_request(buyer, status="open")
     services.recompute_requests([part_request])

@@ -12,7 +12,7 @@ from matching import selectors, services
 from matching.models import PartRequest, Quotation, QuoteInvitation, ShortlistEntry
 from portal.models import Province
 from tests.factories import MembershipFactory, OrganisationFactory
-from tests.matching.test_request_views import make_request, verified_supplier
+from tests.matching.test_request_views import make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +23,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def alices_firm(alice, firm):
-    return verified_supplier(firm, certifications=("iatf-16949",))
-
-
-@pytest.fixture
-def charlies_firm(charlie):
-    return verified_supplier(charlie.memberships.get().organisation, certifications=("iatf-16949",))
 
 
 @pytest.fixture

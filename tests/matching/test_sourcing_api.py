@@ -23,16 +23,6 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def alices_firm(alice, firm):
-    return verified_supplier(firm, certifications=("iatf-16949",))
-
-
-@pytest.fixture
-def charlies_firm(charlie):
-    return verified_supplier(charlie.memberships.get().organisation, certifications=("iatf-16949",))
-
-
-@pytest.fixture
 def ranked(buyer, alices_firm, charlies_firm):
     part_request = make_request(buyer, status="open")
     services.recompute_requests([part_request])
