@@ -44,8 +44,10 @@ STAFF_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "programs": {
         "programme": ALL_ACTIONS,
+        "programmedocument": ALL_ACTIONS,
         "task": ALL_ACTIONS,
         "taskupdate": ALL_ACTIONS,
+        "taskupdateattachment": ALL_ACTIONS,
         "activity": ALL_ACTIONS,
         "participation": ALL_ACTIONS,
         "indicator": ALL_ACTIONS,

@@ -1,5 +1,6 @@
 """The staff dashboard's figures: tasks, indicator attainment, the sourcing funnel per OEM and year,
-and supplier firms over the last twelve months. Plain numbers; the page draws them as bars."""
+and supplier firms over the last twelve months. Plain numbers: the page prints them in tables and
+``chart_data`` hands the same numbers to the charts (Chart.js, vendored)."""
 
 import datetime
 from dataclasses import dataclass
@@ -7,18 +8,17 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from matching.models import MatchScore, PartRequest, Quotation, QuoteInvitation
 from programs import report
-from programs.models import Programme, Task
+from programs.models import Programme, Task, overdue_q
 from suppliers.models import SupplierProfile
-
-OPEN_TASK = [Task.Status.NOT_STARTED, Task.Status.IN_PROGRESS]
 
 
 def task_summary(today: datetime.date) -> list[Programme]:
     """Programmes under way with ``total``, ``done``, ``late`` counts and ``mean_progress``."""
-    late = Q(tasks__due_on__lt=today, tasks__status__in=OPEN_TASK)
+    late = overdue_q(today, prefix="tasks__")
     return list(
         Programme.objects.exclude(status=Programme.Status.COMPLETED)
         .annotate(
@@ -32,9 +32,7 @@ def task_summary(today: datetime.date) -> list[Programme]:
 
 def overdue_tasks(today: datetime.date) -> list[Task]:
     return list(
-        Task.objects.filter(due_on__lt=today, status__in=OPEN_TASK)
-        .select_related("programme", "lead_agency")
-        .order_by("due_on")[:20]
+        Task.objects.overdue(today).select_related("programme", "lead_agency").order_by("due_on")[:20]
     )
 
 
@@ -130,3 +128,53 @@ def _by_month(queryset, field: str) -> dict[datetime.date, int]:
 
 def _as_date(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def funnel_step_labels() -> dict[str, str]:
+    return {
+        "requests": gettext("Requests published"),
+        "matched": gettext("With eligible suppliers"),
+        "invitations": gettext("Invitations to quote"),
+        "quotations": gettext("Quotations"),
+        "awards": gettext("Awarded"),
+    }
+
+
+def chart_data(programmes, attainment_rows, funnel_rows, months) -> dict:
+    """The dashboard's numbers as chart series (labels translated here: the script only draws)."""
+    lines = [line for _programme, programme_lines in attainment_rows for line in programme_lines]
+    steps = funnel_step_labels()
+    return {
+        "tasks": {
+            "labels": [str(programme) for programme in programmes],
+            "stacked": True,
+            "series": [
+                {"label": gettext("Done"), "data": [p.done for p in programmes]},
+                {"label": gettext("Overdue"), "data": [p.late for p in programmes]},
+                {
+                    "label": gettext("Other open tasks"),
+                    "data": [p.total - p.done - p.late for p in programmes],
+                },
+            ],
+        },
+        "indicators": {
+            "labels": [line.indicator.name for line in lines],
+            "series": [
+                {"label": gettext("Attainment (%)"), "data": [float(line.attainment or 0) for line in lines]}
+            ],
+        },
+        "funnel": {
+            "labels": list(steps.values()),
+            "series": [
+                {"label": f"{funnel.buyer} {funnel.year}", "data": [value for _step, value in funnel.steps]}
+                for funnel in funnel_rows
+            ],
+        },
+        "firms": {
+            "labels": [f"{month:%m/%Y}" for month, _created, _verified in months],
+            "series": [
+                {"label": gettext("New profiles"), "data": [created for _m, created, _v in months]},
+                {"label": gettext("Verified"), "data": [verified for _m, _c, verified in months]},
+            ],
+        },
+    }

@@ -171,6 +171,12 @@ INDICATORS = [
 ]
 
 
+DEVELOPMENT_INDICATORS = [
+    (1, "Doanh nghiệp được tư vấn cải tiến tại xưởng", "DN", "firms-consulted", {2025: (15, None)}),
+    (2, "Doanh nghiệp trở thành nhà cung ứng trực tiếp", "DN", "direct-suppliers", {2025: (3, None)}),
+]
+
+
 def _agency(key: str) -> Organisation:
     name, name_en, kinds = AGENCIES[key]
     organisation, _created = Organisation.objects.get_or_create(
@@ -269,20 +275,25 @@ def _activities(programme: Programme, parties) -> int:
             organiser=parties[organiser],
             closes_gap=gap,
         )
-        for firm, outcome in outcomes:
-            Participation.objects.create(
-                activity=activity,
-                organisation=firm,
-                outcome=outcome,
-                standard=iatf if outcome == Participation.Outcome.CERTIFIED else None,
-                supplier_of=parties["thaco"] if outcome == Participation.Outcome.DIRECT_SUPPLIER else None,
-            )
-            made += 1
+        made += _participate(activity, outcomes, oem=parties["thaco"], standard=iatf)
     return made
 
 
-def _indicators(programme: Programme) -> None:
-    for number, name, unit, source, years in INDICATORS:
+def _participate(activity: Activity, outcomes, *, oem: Organisation, standard=None) -> int:
+    """Record (firm, outcome) pairs; "certified" is to ``standard``, "direct supplier" of ``oem``."""
+    for firm, outcome in outcomes:
+        Participation.objects.create(
+            activity=activity,
+            organisation=firm,
+            outcome=outcome,
+            standard=standard if outcome == Participation.Outcome.CERTIFIED else None,
+            supplier_of=oem if outcome == Participation.Outcome.DIRECT_SUPPLIER else None,
+        )
+    return len(outcomes)
+
+
+def _indicators(programme: Programme, rows) -> None:
+    for number, name, unit, source, years in rows:
         indicator = Indicator.objects.create(
             programme=programme, number=number, name=name, unit=unit, source=source
         )
@@ -312,7 +323,7 @@ def load() -> dict[str, int]:
         de_an.participating_agencies.set([parties["institute"], parties["ministry"], parties["thaco"]])
         _tasks(de_an, DE_AN_TASKS, parties)
         participations += _activities(de_an, parties)
-        _indicators(de_an)
+        _indicators(de_an, INDICATORS)
         created += 1
     plan, new = _programme(
         "Kế hoạch tái cơ cấu ngành Công Thương tỉnh Quảng Nam giai đoạn đến năm 2030",
@@ -347,14 +358,7 @@ def load() -> dict[str, int]:
     if new:
         development.participating_agencies.set([parties["thaco"], parties["ministry"]])
         participations += _consulting(development, parties)
-        for number, name, source, target in [
-            (1, "Doanh nghiệp được tư vấn cải tiến tại xưởng", "firms-consulted", 15),
-            (2, "Doanh nghiệp trở thành nhà cung ứng trực tiếp", "direct-suppliers", 3),
-        ]:
-            indicator = Indicator.objects.create(
-                programme=development, number=number, name=name, source=source
-            )
-            IndicatorValue.objects.create(indicator=indicator, year=2025, target=target)
+        _indicators(development, DEVELOPMENT_INDICATORS)
         created += 1
     return {"programmes_created": created, "participations": participations}
 
@@ -373,11 +377,4 @@ def _consulting(programme: Programme, parties) -> int:
     )
     outcomes = [(firm, Participation.Outcome.CONSULTED) for firm in firms]
     outcomes += [(firms[0], Participation.Outcome.DIRECT_SUPPLIER)] if firms else []
-    for firm, outcome in outcomes:
-        Participation.objects.create(
-            activity=activity,
-            organisation=firm,
-            outcome=outcome,
-            supplier_of=parties["thaco"] if outcome == Participation.Outcome.DIRECT_SUPPLIER else None,
-        )
-    return len(outcomes)
+    return _participate(activity, outcomes, oem=parties["thaco"])

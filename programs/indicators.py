@@ -94,11 +94,16 @@ COUNTERS = {
 }
 
 
+def counted(indicator: Indicator, year: int) -> Decimal | None:
+    """A counted indicator's actual for ``year`` (none for a year not begun)."""
+    if year > timezone.localdate().year:
+        return None
+    return Decimal(COUNTERS[indicator.source](indicator.programme, year))
+
+
 def actual(indicator: Indicator, year: int) -> Decimal | None:
-    """The year's actual: counted for a counted indicator (none for a year not begun), else as typed."""
+    """The year's actual: counted for a counted indicator, else as typed."""
     if indicator.computed:
-        if year > timezone.localdate().year:
-            return None
-        return Decimal(COUNTERS[indicator.source](indicator.programme, year))
+        return counted(indicator, year)
     value = IndicatorValue.objects.filter(indicator=indicator, year=year).first()
     return value.actual if value else None

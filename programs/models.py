@@ -9,10 +9,12 @@ Staff manage all of it in the admin (``programs.admin``). Agencies, institutes a
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Organisation, Province, Term
+from suppliers.models import PrivateFile, private_upload_path
 
 
 class Programme(models.Model):
@@ -63,6 +65,42 @@ class Programme(models.Model):
         return self.short_name or self.name
 
 
+def programme_file_upload_to(instance, filename: str) -> str:
+    return private_upload_path("programmes", filename)
+
+
+class ProgrammeDocument(PrivateFile):
+    """The decision that set a programme up, its plans, reports and minutes: staff only."""
+
+    class Kind(models.TextChoices):
+        LEGAL_BASIS = "legal-basis", _("Decision or plan (legal basis)")
+        REPORT = "report", _("Report")
+        MINUTES = "minutes", _("Minutes")
+        OTHER = "other", _("Other")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    file = models.FileField(_("file"), upload_to=programme_file_upload_to)
+
+    class Meta:
+        verbose_name = _("programme document")
+        verbose_name_plural = _("programme documents")
+        ordering = ["kind", "-uploaded_at"]
+
+
+def overdue_q(today, prefix: str = "") -> Q:
+    """Tasks past their due date and still open; ``prefix`` reaches them from another model
+    (``"tasks__"`` from a programme). The one rule behind every "overdue" the portal shows."""
+    return Q(**{f"{prefix}due_on__lt": today, f"{prefix}status__in": Task.OPEN_STATUSES})
+
+
+class TaskQuerySet(models.QuerySet):
+    def overdue(self, today):
+        return self.filter(overdue_q(today))
+
+
 class Task(models.Model):
     """A nhiệm vụ of a programme, with its lead and co-ordinating agencies and its progress."""
 
@@ -71,6 +109,8 @@ class Task(models.Model):
         IN_PROGRESS = "in-progress", _("In progress")
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
+
+    OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="tasks"
@@ -94,6 +134,8 @@ class Task(models.Model):
         _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
     )
 
+    objects = TaskQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
@@ -103,11 +145,10 @@ class Task(models.Model):
         return f"{self.number}. {self.title}"
 
     def is_overdue(self, today=None) -> bool:
-        """Past its due date and neither done nor cancelled."""
-        open_statuses = (self.Status.NOT_STARTED, self.Status.IN_PROGRESS)
+        """``overdue_q`` for a task already loaded."""
         return (
             bool(self.due_on)
-            and self.status in open_statuses
+            and self.status in self.OPEN_STATUSES
             and self.due_on < (today or timezone.localdate())
         )
 
@@ -130,6 +171,20 @@ class TaskUpdate(models.Model):
 
     def __str__(self):
         return f"{self.reported_on:%d/%m/%Y} · {self.progress} %"
+
+
+class TaskUpdateAttachment(PrivateFile):
+    """Evidence of a progress update (minutes, photos, a deliverable): staff only."""
+
+    update = models.ForeignKey(
+        TaskUpdate, verbose_name=_("progress update"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=programme_file_upload_to)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at"]
 
 
 class Activity(models.Model):

@@ -54,14 +54,11 @@ class AnnualReport:
 
 
 def annual_report(programme: Programme, year: int, today: datetime.date) -> AnnualReport:
-    targets = {
-        value.indicator_id: value.target
+    values = {
+        value.indicator_id: value
         for value in IndicatorValue.objects.filter(indicator__programme=programme, year=year)
     }
-    lines = [
-        IndicatorLine(indicator, targets.get(indicator.pk), indicators.actual(indicator, year))
-        for indicator in programme.indicators.all()
-    ]
+    lines = [_indicator_line(item, values.get(item.pk), year) for item in programme.indicators.all()]
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     tasks = list(
         programme.tasks.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=end))
@@ -69,13 +66,22 @@ def annual_report(programme: Programme, year: int, today: datetime.date) -> Annu
         .select_related("lead_agency")
         .prefetch_related("coordinating_agencies")
     )
-    activities = []
-    for activity in programme.activities.filter(starts_on__year=year).order_by("starts_on"):
-        rows = list(activity.participations.values_list("organisation_id", "outcome"))
-        labels = dict(Participation.Outcome.choices)
-        counted = Counter(labels[outcome] for _organisation, outcome in rows)
-        activities.append(ActivityLine(activity, len({o for o, _outcome in rows}), dict(counted)))
+    year_activities = programme.activities.filter(starts_on__year=year).order_by("starts_on")
+    activities = [_activity_line(activity) for activity in year_activities.prefetch_related("participations")]
     return AnnualReport(programme, year, lines, tasks, activities, min(end, today))
+
+
+def _indicator_line(indicator: Indicator, value: IndicatorValue | None, year: int) -> IndicatorLine:
+    entered = value.actual if value else None
+    actual = indicators.counted(indicator, year) if indicator.computed else entered
+    return IndicatorLine(indicator, value.target if value else None, actual)
+
+
+def _activity_line(activity) -> ActivityLine:
+    labels = dict(Participation.Outcome.choices)
+    rows = activity.participations.all()
+    outcomes = Counter(labels[row.outcome] for row in rows)
+    return ActivityLine(activity, len({row.organisation_id for row in rows}), dict(outcomes))
 
 
 def _number(value):

@@ -1,7 +1,12 @@
 """Writes of programmes that do more than save one row."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 
 from programs.models import Activity, Participation, Task, TaskUpdate
@@ -37,16 +42,37 @@ def gap_invite(*, activity: Activity, term, organisations) -> int:
     """Invite firms lacking ``term`` to an activity that builds it; returns how many were new.
 
     The activity must build that very capability (``closes_gap``): that link is how the gap view
-    later shows who closed the gap. Inviting a firm twice changes nothing.
+    later shows who closed the gap. Inviting a firm twice changes nothing. The newly invited firms'
+    members are mailed after commit, in Vietnamese (the firms are Vietnamese; the staff member's
+    interface language is not theirs).
     """
     if term is None or activity.closes_gap_id != term.pk:
         raise ValidationError(gettext("Choose an activity that builds this capability."))
     if not organisations:
         raise ValidationError(gettext("Tick the firms to invite."))
-    created = 0
+    invited = []
     for organisation in organisations:
         _row, new = Participation.objects.get_or_create(
             activity=activity, organisation=organisation, outcome=Participation.Outcome.INVITED
         )
-        created += new
-    return created
+        if new:
+            invited.append(organisation)
+    transaction.on_commit(lambda: [_mail_activity_invitation(activity, term, firm) for firm in invited])
+    return len(invited)
+
+
+def _mail_activity_invitation(activity: Activity, term, organisation) -> None:
+    recipients = list(organisation.memberships.values_list("user__email", flat=True))
+    profile = getattr(organisation, "supplier_profile", None)
+    if not recipients or profile is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "activity": activity,
+            "capability": str(term) if term else "",
+            "url": settings.SITE_URL.rstrip("/") + reverse("suppliers:profile_detail", args=[profile.pk]),
+        }
+        subject = render_to_string("programs/email/activity_invitation_subject.txt", context)
+        subject = " ".join(subject.split())
+        body = render_to_string("programs/email/activity_invitation_message.txt", context)
+    send_mail(subject, body, None, recipients)

@@ -14,4 +14,6 @@ urlpatterns = [
     path("gaps/", views.gap_list, name="gap_list"),
     path("gaps/<slug:key>/", views.gap_detail, name="gap_detail"),
     path("gaps/<slug:key>/invite/", views.gap_invite, name="gap_invite"),
+    path("documents/<int:pk>/", views.programme_document_download, name="programme_document_download"),
+    path("attachments/<int:pk>/", views.task_attachment_download, name="task_attachment_download"),
 ]

@@ -10,7 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -21,8 +21,9 @@ from portal.models import Organisation, Province
 from portal.roles import is_staff_member
 from programs import dashboard as figures
 from programs import gaps, report, services
-from programs.models import Activity, Programme, Task
+from programs.models import Activity, Programme, ProgrammeDocument, TaskUpdateAttachment, overdue_q
 from suppliers.models import Cluster
+from suppliers.uploads import private_file_response
 
 
 def staff_only(view):
@@ -96,9 +97,13 @@ def gap_invite(request, key: str):
 @staff_only
 def programme_list(request):
     today = timezone.localdate()
-    late = Q(tasks__due_on__lt=today, tasks__status__in=[Task.Status.NOT_STARTED, Task.Status.IN_PROGRESS])
-    programmes = Programme.objects.select_related("lead_agency").annotate(
-        task_count=Count("tasks", distinct=True), overdue_count=Count("tasks", filter=late, distinct=True)
+    late = overdue_q(today, prefix="tasks__")
+    programmes = (
+        Programme.objects.select_related("lead_agency")
+        .prefetch_related("documents")
+        .annotate(
+            task_count=Count("tasks", distinct=True), overdue_count=Count("tasks", filter=late, distinct=True)
+        )
     )
     years = [today.year, today.year - 1]
     return render(request, "programs/programme_list.html", {"programmes": programmes, "years": years})
@@ -128,19 +133,33 @@ def annual_report_xlsx(request, pk: int, year: int):
 
 @staff_only
 def dashboard(request):
-    """Task progress, indicator attainment, the sourcing funnel and firms over time, as bars."""
+    """Task progress, indicator attainment, the sourcing funnel and firms over time: charts and tables."""
     today = timezone.localdate()
     programmes = figures.task_summary(today)
+    attainment = figures.attainment(programmes, today.year, today)
     funnels = figures.funnels([today.year, today.year - 1])
     months = figures.firms_by_month(today)
     context = {
         "year": today.year,
         "programmes": programmes,
         "overdue": figures.overdue_tasks(today),
-        "attainment": figures.attainment(programmes, today.year, today),
+        "attainment": attainment,
         "funnels": funnels,
-        "funnel_max": max([f.requests for f in funnels] + [1]),
+        "steps": figures.funnel_step_labels(),
         "months": months,
-        "month_max": max([max(created, verified) for _month, created, verified in months] + [1]),
+        "charts": figures.chart_data(programmes, attainment, funnels, months),
     }
     return render(request, "programs/dashboard.html", context)
+
+
+# --- Files: programme documents and progress-update attachments, staff only -----------------------
+
+
+@staff_only
+def programme_document_download(request, pk: int):
+    return private_file_response(get_object_or_404(ProgrammeDocument, pk=pk))
+
+
+@staff_only
+def task_attachment_download(request, pk: int):
+    return private_file_response(get_object_or_404(TaskUpdateAttachment, pk=pk))

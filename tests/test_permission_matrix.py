@@ -24,7 +24,7 @@ from matching.models import (
 )
 from matching.services import part_request_publish, part_request_save
 from portal.models import Membership, Province, Term
-from programs.models import Programme
+from programs.models import Programme, ProgrammeDocument, Task, TaskUpdate, TaskUpdateAttachment
 from suppliers.models import Document, Invitation
 from suppliers.services import supplier_profile_create, verification_set
 from tests.factories import MembershipFactory, OrganisationFactory
@@ -122,6 +122,8 @@ MATRIX = {
     "programs:annual_report_xlsx": ("get", "programme", STAFF_ONLY),
     "programs:gap_detail": ("get", "gap_key", STAFF_ONLY),
     "programs:gap_invite": ("post", "gap_key", STAFF_ONLY),
+    "programs:programme_document_download": ("get", "programme_document", STAFF_ONLY),
+    "programs:task_attachment_download": ("get", "task_attachment", STAFF_ONLY),
 }
 
 # Objects that need more than the default rule: a private file, an open request's details.
@@ -235,6 +237,16 @@ def world(db, alice, bob, charlie, firm, profile, other_profile, staff, settings
         "gap_key": f"certification-{Term.objects.get(kind='certification', code='iatf-16949').pk}",
         "quotation_document": quotation_document,
     }
+    objects["programme_document"] = ProgrammeDocument(
+        programme=objects["programme"], original_name="qd.pdf", content_type="application/pdf", size=len(PDF)
+    )
+    objects["programme_document"].file.save("qd.pdf", ContentFile(PDF), save=True)
+    task = Task.objects.create(programme=objects["programme"], title="Nhiệm vụ thử", lead_agency=oem)
+    update = TaskUpdate.objects.create(task=task, progress=10, note="Bắt đầu")
+    objects["task_attachment"] = TaskUpdateAttachment(
+        update=update, original_name="bb.pdf", content_type="application/pdf", size=len(PDF)
+    )
+    objects["task_attachment"].file.save("bb.pdf", ContentFile(PDF), save=True)
     users = {
         "alice": alice,
         "bob": bob,

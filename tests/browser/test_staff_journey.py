@@ -44,7 +44,13 @@ def programme(db):
     return programme
 
 
-def test_staff_record_progress_and_outcomes_and_export_the_annual_report(page, live_server, staff, programme):
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_staff_record_progress_and_outcomes_and_export_the_annual_report(
+    page, live_server, staff, programme, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     make_supplier("Công ty TNHH Cơ khí Núi Thành")
     task, activity = programme.tasks.get(), programme.activities.get()
 
@@ -60,8 +66,14 @@ def test_staff_record_progress_and_outcomes_and_export_the_annual_report(page, l
     page.goto(f"{live_server.url}/admin/programs/task/{task.pk}/change/")
     page.locator('input[name="updates-0-progress"]').fill("50")
     page.locator('textarea[name="updates-0-note"]').fill("Đã gửi phiếu khảo sát tới 120 doanh nghiệp")
-    page.locator('input[name="_save"]').click()
-    page.wait_for_url(f"{live_server.url}/admin/programs/task/")
+    page.locator('input[name="updates-0-attach"]').set_input_files(
+        files=[{"name": "phieu-khao-sat.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.locator('input[name="_continue"]').click()
+    # The update's attachment is listed beside it and downloads as it was sent.
+    with page.expect_download() as attachment:
+        page.get_by_role("link", name="phieu-khao-sat.pdf").click()
+    assert attachment.value.path().read_bytes() == PDF
 
     # The firms' outcomes of the connection session: the firm is found by typing without diacritics.
     page.goto(f"{live_server.url}/admin/programs/activity/{activity.pk}/change/")
@@ -76,12 +88,24 @@ def test_staff_record_progress_and_outcomes_and_export_the_annual_report(page, l
     page.locator('input[name="_save"]').click()
     page.wait_for_url(f"{live_server.url}/admin/programs/activity/")
 
-    # The dashboard shows the new figures.
+    # The dashboard shows the new figures, loading nothing from another host (no CDN).
+    loaded = []
+    page.on("request", lambda request: loaded.append(request.url))
     page.goto(live_server.url + "/programmes/dashboard/")
+    page.wait_for_load_state("networkidle")
+    assert any(url.endswith("chart.umd.min.js") for url in loaded)
+    assert all(url.startswith((live_server.url, "data:")) for url in loaded), loaded
     indicators = page.get_by_test_id("dash-indicators")
     assert "Lượt DN tham gia kết nối" in indicators.inner_text()
     assert indicators.get_by_test_id("dash-actual").inner_text() == "1"
     assert "0 of 1 done" in page.get_by_test_id("dash-tasks").inner_text()
+    # The charts are drawn by the vendored Chart.js from the same numbers.
+    drawn = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('canvas[data-chart]')]
+            .filter(canvas => window.Chart.getChart(canvas))
+            .map(canvas => [canvas.dataset.chart, window.Chart.getChart(canvas).data.datasets[0].data]))"""
+    )
+    assert drawn["indicators"] == [10] and drawn["tasks"] == [0] and set(drawn) >= {"tasks", "firms"}
 
     # One click on the programme list exports the annual report.
     page.goto(live_server.url + "/programmes/")

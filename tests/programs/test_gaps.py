@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from programs import gaps
 from programs.models import Activity, Participation, Programme
 from suppliers.models import Certificate
 from suppliers.services import profile_changed
-from tests.factories import OrganisationFactory
+from tests.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import buyer_organisation, make_request, make_supplier
 
 pytestmark = pytest.mark.django_db
@@ -75,17 +76,26 @@ def test_staff_see_the_gaps_and_others_do_not(client, world, staff, alice, buyer
     assert client.get(reverse("programs:gap_list")).status_code == 302
 
 
-def test_staff_invite_near_miss_firms_and_see_who_closed_the_gap(client, world, staff, course):
+def test_staff_invite_near_miss_firms_and_see_who_closed_the_gap(
+    client, world, staff, course, django_capture_on_commit_callbacks
+):
     request, no_iatf, welder = world
+    MembershipFactory(organisation=no_iatf.organisation, user__email="giamdoc@thieu-iatf.vn")
     client.force_login(staff)
     detail = reverse("programs:gap_detail", args=[iatf_key()])
     page = client.get(detail).content.decode()
     assert "Cơ khí Thiếu IATF" in page and "Khóa sẵn sàng IATF 16949" in page
     invite = reverse("programs:gap_invite", args=[iatf_key()])
-    client.post(invite, {"activity": course.pk, "firm": [no_iatf.organisation_id]})
-    client.post(invite, {"activity": course.pk, "firm": [no_iatf.organisation_id]})  # twice: once
+    client.cookies["django_language"] = "en"  # the staff member reads English; the firm gets Vietnamese
+    for _twice in range(2):  # inviting again adds no row and sends no second mail
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(invite, {"activity": course.pk, "firm": [no_iatf.organisation_id]})
     invited = Participation.objects.get(outcome="invited")
     assert invited.organisation == no_iatf.organisation and invited.activity == course
+    [message] = mail.outbox
+    assert message.to == ["giamdoc@thieu-iatf.vn"] and "Khóa sẵn sàng IATF 16949" in message.subject
+    assert "mời" in message.subject and "IATF 16949" in message.body
+    assert reverse("suppliers:profile_detail", args=[no_iatf.pk]) in message.body
     # The firm gets certified: its matches change and the view shows the gap closed.
     Certificate.objects.create(
         profile=no_iatf,

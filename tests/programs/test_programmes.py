@@ -2,6 +2,8 @@
 their own outcomes on their profile and nobody else's."""
 
 import datetime
+import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -316,5 +318,12 @@ def test_the_dashboard_counts_tasks_indicators_the_funnel_and_firms(client, staf
     client.force_login(staff)
     page = client.get(reverse("programs:dashboard")).content.decode()
     assert 'data-testid="dash-late"' in page and "Trễ hạn" in page and part_request.buyer.name in page
+    # The charts get the same numbers, as JSON the page embeds (no inline script).
+    embedded = re.search(r'<script id="dashboard-charts" type="application/json">(.*?)</script>', page, re.S)
+    charts = json.loads(embedded.group(1))
+    label = f"{part_request.buyer.name} {YEAR}"
+    [oem_series] = [series for series in charts["funnel"]["series"] if series["label"] == label]
+    assert oem_series["data"] == [2, 2, 1, 0, 0] and charts["indicators"]["series"][0]["data"] == [25]
+    assert charts["tasks"]["series"][1]["data"] == [1]  # overdue
     client.force_login(buyer)
     assert client.get(reverse("programs:dashboard")).status_code == 403
