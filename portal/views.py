@@ -1,11 +1,11 @@
 """The site's shared pages: home, an organisation's page, health."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
+from portal import health as portal_health
 from portal import selectors
 from portal.models import Organisation
 from portal.roles import is_staff_member
@@ -33,7 +33,10 @@ def organisation_detail(request, pk: int):
 
 @never_cache
 def health(request):
-    """Liveness for load balancers: the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """The database, Redis and the workers' heartbeat (``portal.health``): 503 when down.
+
+    Public on purpose (compose and load balancers call it without signing in): it says only
+    ok / down / stale, never an address, a version or an error message.
+    """
+    health = portal_health.check()
+    return JsonResponse(health.as_dict(), status=503 if health.status == "down" else 200)

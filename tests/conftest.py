@@ -173,3 +173,53 @@ def wait_until(condition, timeout: float = 30.0, interval: float = 0.1):
             return result
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout:.0f} s")
+
+
+# What the portal runs with in production, over HTTPS: read from the real settings module in a
+# fresh process (settings are computed from the environment at import), so tests of headers and
+# cookies check the configuration that is deployed, not a copy of it.
+PRODUCTION_ENV = {
+    "HTTPS": "1",
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 20 + "production-like-secret-for-tests-only-0123456789",
+    "ALLOWED_HOSTS": "cnht.example.vn,testserver",
+    "DATABASE_URL": "sqlite:///unused-by-this-check.sqlite3",
+}
+SECURITY_SETTINGS = [
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "LANGUAGE_COOKIE_SECURE",
+    "SESSION_COOKIE_NAME",
+    "CSRF_COOKIE_NAME",
+    "LANGUAGE_COOKIE_NAME",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_CONTENT_TYPE_NOSNIFF",
+    "SECURE_REFERRER_POLICY",
+    "X_FRAME_OPTIONS",
+    "CONTENT_SECURITY_POLICY",
+]
+
+
+def production_run(*args: str, env_extra: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """``manage.py ARGS`` with the production environment (plain SQLite stands in for PostgreSQL)."""
+    env = {**os.environ, **PRODUCTION_ENV, **(env_extra or {})}
+    # Not production's: the test services' Redis, and the browser tests' async-unsafe switch.
+    for test_only in ("REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(test_only, None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, **kwargs
+    )
+
+
+@pytest.fixture(scope="session")
+def production_security_settings() -> dict:
+    import json
+
+    names = json.dumps(SECURITY_SETTINGS)
+    code = "import json; from django.conf import settings as s; "
+    code += f"print(json.dumps({{n: getattr(s, n) for n in {names}}}))"
+    done = production_run("shell", "-c", code, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -27,7 +27,7 @@ from portal.models import Membership, Province, Term
 from programs.models import Programme, ProgrammeDocument, Task, TaskUpdate, TaskUpdateAttachment
 from suppliers.models import Document, Invitation
 from suppliers.services import supplier_profile_create, verification_set
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import TEST_PASSWORD, MembershipFactory, OrganisationFactory
 
 CALLERS = ["alice", "bob", "charlie", "dan", "erin", "frank", "staff", "anonymous"]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -272,15 +272,7 @@ def outcome(response, url: str) -> str:
     return "ok"
 
 
-CASES = [(name, method, key, expected) for name, (method, key, expected) in MATRIX.items()] + EXTRA_CASES
-
-
-@pytest.mark.parametrize("caller", CALLERS)
-@pytest.mark.parametrize(("name", "method", "key", "expected"), CASES, ids=[f"{c[0]}[{c[2]}]" for c in CASES])
-def test_the_matrix_holds(client, world, caller, name, method, key, expected):
-    users, objects = world
-    if users[caller]:
-        client.force_login(users[caller])
+def _url(name: str, key: str | None, objects: dict) -> str:
     args = [objects[key] if isinstance(objects[key], str) else objects[key].pk] if key else []
     if name in ("matching:shortlist_export", "matching:compare_export"):
         args.append("xlsx")
@@ -290,8 +282,81 @@ def test_the_matrix_holds(client, world, caller, name, method, key, expected):
         args.append(timezone.localdate().year)
     if name == "matching:quotation_document":
         args = [objects[key].quotation.invitation.request_id, objects[key].pk]
-    url = reverse(name, args=args)
+    return reverse(name, args=args)
+
+
+CASES = [(name, method, key, expected) for name, (method, key, expected) in MATRIX.items()] + EXTRA_CASES
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(("name", "method", "key", "expected"), CASES, ids=[f"{c[0]}[{c[2]}]" for c in CASES])
+def test_the_matrix_holds(client, world, caller, name, method, key, expected):
+    users, objects = world
+    if users[caller]:
+        client.force_login(users[caller])
+    url = _url(name, key, objects)
     response = getattr(client, method)(url)
     assert outcome(response, url) == expected[caller], (
         f"{caller} {method.upper()} {url} → {response.status_code}"
     )
+
+
+# --- The same pages over HTTPS with the production settings: security headers and cookies ------
+
+GET_PAGES = [(name, key, expected) for name, (method, key, expected) in MATRIX.items() if method == "get"]
+
+
+def _first_allowed(expected: dict[str, str]) -> str:
+    return next(caller for caller in CALLERS if expected[caller] == "ok")
+
+
+@pytest.mark.parametrize(("name", "key", "expected"), GET_PAGES, ids=[page[0] for page in GET_PAGES])
+def test_every_page_sends_the_security_headers(
+    client, world, settings, production_security_settings, name, key, expected
+):
+    for setting, value in production_security_settings.items():
+        setattr(settings, setting, value)
+    users, objects = world
+    caller = users[_first_allowed(expected)]
+    if caller:
+        client.force_login(caller)
+    response = client.get(_url(name, key, objects), secure=True)
+    assert response.status_code == 200, f"{name}: {response.status_code}"
+    _assert_security_headers(response)
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/accounts/login/", "/accounts/signup/", "/no-such-page/", "/admin/login/"]
+)
+def test_public_pages_send_the_security_headers_and_host_only_cookies(
+    client, db, settings, production_security_settings, url
+):
+    for setting, value in production_security_settings.items():
+        setattr(settings, setting, value)
+    response = client.get(url, secure=True)
+    assert response.status_code in (200, 404)
+    _assert_security_headers(response)
+    for cookie in response.cookies.values():
+        assert cookie.key.startswith("__Host-"), cookie.key
+        assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"], cookie.output()
+
+
+def test_the_session_cookie_is_host_only_over_https(client, alice, settings, production_security_settings):
+    for setting, value in production_security_settings.items():
+        setattr(settings, setting, value)
+    response = client.post("/accounts/login/", {"login": alice.email, "password": TEST_PASSWORD}, secure=True)
+    assert response.status_code == 302
+    session = response.cookies["__Host-sessionid"]
+    assert session["secure"] and session["httponly"] and session["path"] == "/" and not session["domain"]
+
+
+def _assert_security_headers(response) -> None:
+    policy = dict(
+        directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'" and "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert (policy["object-src"], policy["base-uri"], policy["frame-ancestors"]) == ("'none'",) * 3
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"

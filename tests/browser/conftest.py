@@ -43,9 +43,19 @@ def chromium(live_server):
 
 @pytest.fixture
 def page(chromium, request):
+    """A page that fails its test if the Content-Security-Policy refused anything on the way."""
     context = chromium.new_context(locale="en-US")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
@@ -54,6 +64,7 @@ def page(chromium, request):
         page.screenshot(path=str(shot), full_page=True)
         print(f"\nscreenshot of the failing page: {shot}")  # noqa: T201
     context.close()
+    assert not refused, "the Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)

@@ -27,7 +27,10 @@ def test_demo_logins_have_the_three_roles(client):
     assert is_staff_member(User.objects.get(email="staff@demo.cnht.vn"))
     assert "buyer" in user_roles(User.objects.get(email="buyer@demo.cnht.vn"))
     assert user_roles(User.objects.get(email="supplier@demo.cnht.vn")) == {"supplier"}
-    assert client.login(email="supplier@demo.cnht.vn", password="demo-cnht-2026")
+    signed_in = client.post(
+        "/accounts/login/", {"login": "supplier@demo.cnht.vn", "password": "demo-cnht-2026"}
+    )
+    assert signed_in.status_code == 302 and "_auth_user_id" in client.session
 
 
 @pytest.mark.worker

@@ -100,11 +100,6 @@ def test_open_signup_is_closed(client):
     assert response.status_code in (200, 302)
 
 
-def test_health_answers_ok(client):
-    response = client.get(reverse("health"))
-    assert response.json() == {"status": "ok"}
-
-
 class TestOrganisationPage:
     """Owner, colleague, outsider, staff, anonymous: who sees an organisation's members."""
 

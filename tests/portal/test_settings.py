@@ -73,3 +73,21 @@ def test_it_refuses_a_malformed_boolean():
 def test_it_reads_true_words(value):
     result = settings_with(DEBUG=value)
     assert '"debug": true' in result.stdout
+
+
+def test_the_deployment_checklist_is_clean_under_production_settings():
+    """Django's own deployment checks, warnings included, on the production configuration."""
+    from tests.conftest import production_run
+
+    done = production_run("check", "--deploy", "--fail-level", "WARNING", timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_deployment_checklist_fails_without_https():
+    """The check above can fail: over plain HTTP the cookies are not Secure and there is no HSTS."""
+    from tests.conftest import production_run
+
+    done = production_run(
+        "check", "--deploy", "--fail-level", "WARNING", timeout=120, env_extra={"HTTPS": "0"}
+    )
+    assert done.returncode != 0 and "SESSION_COOKIE_SECURE" in done.stderr + done.stdout
