@@ -9,6 +9,14 @@ flash messages). Listing them here with ``gettext_noop`` makes ``makemessages`` 
 from django.utils.translation import gettext_noop
 
 ALLAUTH_MESSAGES = [
+    # Two-factor sign-in (allauth.mfa)
+    gettext_noop("Authenticator code"),
+    gettext_noop("Code"),
+    gettext_noop("Incorrect code."),
+    gettext_noop("You cannot deactivate two-factor authentication."),
+    gettext_noop("You cannot generate recovery codes without having two-factor authentication enabled."),
+    gettext_noop("You cannot activate two-factor authentication until you have verified your email address."),
+    gettext_noop("You cannot add an email address to an account protected by two-factor authentication."),
     gettext_noop("Email"),
     gettext_noop("Email address"),
     gettext_noop("Password"),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "axes",
     "simple_history",
     "import_export",
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.security.SessionLimitsMiddleware",
+    "portal.security.MfaRequiredMiddleware",
     "portal.security.RefusedAccessLogMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
@@ -184,6 +186,13 @@ ACCOUNT_LOGOUT_ON_GET = False
 # Failed sign-ins are django-axes' job (per e-mail and IP, see portal.security); allauth keeps
 # only its per-IP limit, since its per-e-mail one would let anyone lock a real user out.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+
+# Two-factor sign-in: an authenticator app (TOTP) with recovery codes, no security keys (they
+# need WebAuthn's inline scripts and HTTPS everywhere). Changing the e-mail address or the second
+# factor asks for the password again (after 5 minutes from the last sign-in).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "CNHT Connect"
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 
 # Sign-in protection and session limits (portal.security).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,9 @@ from portal import views
 admin.site.site_header = _("CNHT Connect administration")
 admin.site.site_title = _("CNHT Connect")
 admin.site.index_title = _("Sở Công Thương workspace")
+# The admin signs in through the portal's sign-in, so staff pass the same lock-out and second
+# factor as everyone (Django's own admin login form knows neither).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 
 from portal.models import Membership
 from portal.roles import STAFF_GROUP, sync_staff_group
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, give_authenticator
 
 ROOT = Path(__file__).resolve().parent.parent
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -29,6 +29,15 @@ def pytest_collection_modifyitems(config, items):
 def fast_password_hashing(settings):
     """Real hashers cost ~0.2 s a user by design; tests make hundreds of users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a one-time code marked used by an earlier test (whose
+    user had the same id) must not make this one's code "already used"."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture
@@ -86,7 +95,7 @@ def staff(db):
     user = UserFactory(email="staff@sct.danang.gov.vn", is_staff=True)
     sync_staff_group()
     user.groups.add(Group.objects.get(name=STAFF_GROUP))
-    return user
+    return give_authenticator(user)
 
 
 @pytest.fixture

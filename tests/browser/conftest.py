@@ -1,11 +1,14 @@
 """Playwright driving Debian's Chromium (never `playwright install`), against pytest-django's live server."""
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, totp_code
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -72,3 +75,38 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+def sign_in(
+    page, url: str, email: str, password: str = TEST_PASSWORD, secret: str = TEST_TOTP_SECRET
+) -> None:
+    """Sign in on the portal's form; when the account has an authenticator app, type its code."""
+    page.goto(url + "/accounts/login/")
+    page.fill("[name=login]", email)
+    page.fill("[name=password]", password)
+    page.locator("main form button.btn-primary[type=submit]").first.click()
+    page.wait_for_load_state()
+    if "/accounts/2fa/authenticate/" in page.url:
+        pass_second_factor(page, secret)
+
+
+def pass_second_factor(page, secret: str = TEST_TOTP_SECRET) -> None:
+    """On the sign-in's second step, type the authenticator app's current code."""
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    page.fill("[name=code]", totp_code(secret))
+    page.get_by_test_id("mfa-submit").click()
+
+
+def set_up_authenticator(page, password: str = TEST_PASSWORD) -> str:
+    """Where a staff member or firm admin is sent to set up an authenticator app: confirm the
+    password, read the secret like a phone scanning the QR code, type the app's code; returns the
+    secret."""
+    page.wait_for_url(re.compile(r"/accounts/reauthenticate/"))
+    page.fill("[name=password]", password)
+    page.get_by_test_id("reauthenticate-submit").click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/totp/activate/"))
+    secret = page.get_by_test_id("totp-secret").input_value()
+    page.fill("[name=code]", totp_code(secret))
+    page.locator("main form button.btn-primary[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/(recovery-codes/)?$"))
+    return secret

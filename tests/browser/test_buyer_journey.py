@@ -19,7 +19,8 @@ from django.utils import timezone
 from matching import services
 from matching.models import PartRequest, Quotation, QuoteInvitation
 from portal.models import Province, Term
-from tests.factories import TEST_PASSWORD, OrganisationFactory
+from tests.browser.conftest import sign_in as sign_in_with_code
+from tests.factories import OrganisationFactory
 from tests.matching.test_request_views import verified_supplier
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -28,10 +29,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def sign_in(page, url: str, email: str) -> None:
-    page.goto(url + "/accounts/login/")
-    page.fill("[name=login]", email)
-    page.fill("[name=password]", TEST_PASSWORD)
-    page.locator("main form button.btn-primary[type=submit]").first.click()
+    sign_in_with_code(page, url, email)
     assert page.get_by_test_id("signed-in-as").inner_text() == email
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser.conftest import pass_second_factor
 from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -20,6 +21,7 @@ def test_a_visitor_reads_vietnamese_switches_to_english_and_signs_in(page, live_
     page.get_by_label("Email").fill("alice@donga.vn")
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page)  # alice administers her firm: her authenticator app's code
     assert page.get_by_test_id("signed-in-as").inner_text() == "alice@donga.vn"
     assert page.get_by_test_id("nav-items").get_by_role("link", name=firm.name).is_visible()
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from portal.models import Province
 from programs.models import Activity, Indicator, IndicatorValue, Programme, Task
+from tests.browser.conftest import pass_second_factor
 from tests.factories import TEST_PASSWORD, OrganisationFactory
 from tests.matching.helpers import make_supplier
 
@@ -60,6 +61,7 @@ def test_staff_record_progress_and_outcomes_and_export_the_annual_report(
     page.get_by_label("Email").fill(staff.email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page)
     assert page.get_by_test_id("signed-in-as").inner_text() == staff.email
 
     # A progress update on the task, in the admin.

@@ -4,6 +4,8 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.factories import totp_code
+
 pytestmark = pytest.mark.django_db
 
 
@@ -65,11 +67,18 @@ def test_the_login_page_is_translated(client):
     assert "Mật khẩu" in content
 
 
-def test_signing_in_with_email_and_password_works(client, alice):
+def test_signing_in_with_email_and_password_works(client, bob):
     response = client.post(
-        reverse("account_login"), {"login": "alice@donga.vn", "password": "correct-horse-battery"}
+        reverse("account_login"), {"login": "bob@donga.vn", "password": "correct-horse-battery"}
     )
     assert response.status_code == 302
+    assert client.get(reverse("home")).context["user"] == bob
+
+
+def test_signing_in_with_an_authenticator_app_takes_its_code_too(client, alice):
+    client.post(reverse("account_login"), {"login": "alice@donga.vn", "password": "correct-horse-battery"})
+    assert client.get(reverse("home")).context["user"].is_anonymous  # not yet
+    assert client.post(reverse("mfa_authenticate"), {"code": totp_code()}).status_code == 302
     assert client.get(reverse("home")).context["user"] == alice
 
 

@@ -252,7 +252,8 @@ def test_the_account_cannot_sign_in_until_the_mailed_link_is_followed(
     response = client.post(reverse("account_login"), {"login": "lan@nuithanh.vn", "password": PASSWORD})
     assert response.status_code == 302
     assert signed_in_user_id(client) == str(user.pk)
-    assert client.get(reverse("suppliers:members")).status_code == 200
+    # She administers the new firm: before anything else she sets up a second factor.
+    assert client.get(reverse("suppliers:members"))["Location"] == reverse("mfa_activate_totp")
 
 
 def test_allauths_own_signup_stays_closed(client):
