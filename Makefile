@@ -57,6 +57,13 @@ test-embedded: install-dev translations ## Only the embedded run
 test-services: install-dev translations ## Only the PostgreSQL+Redis+worker run
 	$(PY) -m tests.services test -- $(PY) -m pytest $(PYTEST_ARGS)
 
+backup: install ## Write the database and uploaded files to backups/cnht-<time>.tar (OUTPUT=path to choose)
+	$(PY) manage.py backup $(if $(OUTPUT),--output $(OUTPUT))
+
+restore: install ## Replace the database and uploaded files with an archive: make restore FILE=backups/….tar
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/cnht-….tar"; exit 2; }
+	$(PY) manage.py restore $(FILE)
+
 lint: install-dev ## ruff check and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -119,8 +119,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that answers as an empty cache while Redis is down (portal/cache.py).
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -192,6 +194,9 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 # factor asks for the password again (after 5 minutes from the last sign-in).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CNHT Connect"
+# Accept the code of the 30-second step before and after too (RFC 6238's allowance for a phone's
+# clock drift and for a code typed just as it changes); each code is still accepted only once.
+MFA_TOTP_TOLERANCE = 1
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 
 # Sign-in protection and session limits (portal.security).

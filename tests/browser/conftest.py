@@ -85,7 +85,7 @@ def sign_in(
     page.fill("[name=login]", email)
     page.fill("[name=password]", password)
     page.locator("main form button.btn-primary[type=submit]").first.click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda address: "/accounts/login/" not in address)  # the answer has arrived
     if "/accounts/2fa/authenticate/" in page.url:
         pass_second_factor(page, secret)
 
