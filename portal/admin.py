@@ -13,6 +13,7 @@ from portal.models import (
     ProductGroup,
     Province,
     Sector,
+    TaskFailure,
     Term,
     User,
     VsicCode,
@@ -123,3 +124,21 @@ class TermAdmin(FoldedSearchMixin, admin.ModelAdmin):
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["worker", "beat_at"]
     readonly_fields = ["worker", "beat_at"]
+
+
+@admin.register(TaskFailure)
+class TaskFailureAdmin(admin.ModelAdmin):
+    """Read-only: what failed in the background and when; staff may delete rows they have seen."""
+
+    list_display = ["failed_at", "task", "exception"]
+    list_filter = ["task"]
+    search_fields = ["task", "exception", "task_id"]
+    date_hierarchy = "failed_at"
+    fields = ["failed_at", "task", "task_id", "exception", "arguments"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -312,3 +312,26 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.worker} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TaskFailure(models.Model):
+    """A background task that failed for good (after its retries), for staff to see in the admin.
+
+    Written by ``portal.receivers.task_failed`` from Celery's ``task_failure`` signal, in the
+    worker (or in-process in the embedded default). Never the arguments' values beyond a short
+    summary: they may hold personal data.
+    """
+
+    task = models.CharField(_("background task"), max_length=200)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    exception = models.TextField(_("error"))
+    arguments = models.CharField(_("arguments"), max_length=300, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed background task")
+        verbose_name_plural = _("failed background tasks")
+        ordering = ["-failed_at"]
+
+    def __str__(self):
+        return f"{self.task} @ {self.failed_at:%Y-%m-%d %H:%M:%S}"

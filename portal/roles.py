@@ -27,6 +27,7 @@ STAFF_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "membership": ALL_ACTIONS,
         "user": ("view", "change"),
         "workerheartbeat": ("view",),
+        "taskfailure": ("view", "delete"),
     },
     "suppliers": {
         "supplierprofile": ("view", "change"),

@@ -136,3 +136,16 @@ class TestOrganisationPage:
         response = client.get(self.url(firm))
         assert response.status_code == 302
         assert reverse("account_login") in response["Location"]
+
+
+@override_settings(DEBUG=False)
+def test_an_error_shows_the_generic_page_and_no_stack_trace(client, monkeypatch):
+    def broken():
+        raise RuntimeError("secret detail: connection to db-internal:5432 refused")
+
+    monkeypatch.setattr("portal.selectors.home_stats", broken)
+    client.raise_request_exception = False
+    response = client.get(reverse("home"))
+    content = response.content.decode()
+    assert response.status_code == 500 and 'data-testid="error-page"' in content
+    assert "Traceback" not in content and "secret detail" not in content and "db-internal" not in content
