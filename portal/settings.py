@@ -262,6 +262,16 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Fair use, counted in the cache per user (per IP address for anonymous callers): a client
+    # over its rate gets 429 with Retry-After. Generous for people and scripts syncing a catalogue.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_RATE_ANONYMOUS", "30/minute"),
+        "user": env_str("API_RATE_USER", "300/minute"),
+    },
 }
 
 # --- Security (HTTPS deployments) ------------------------------------------------------------
