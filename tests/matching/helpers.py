@@ -2,9 +2,10 @@
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
-from matching.models import PartRequest
+from matching.models import MatchScore, PartRequest, RecomputeMark
 from matching.services import part_request_publish, part_request_save
 from portal.models import Organisation, Province, Term
 from suppliers.models import Certificate, ProcessCapability
@@ -76,3 +77,23 @@ def make_request(
     if publish:
         part_request_publish(request=request)
     return request
+
+
+# --- Background recomputes (test_background, test_redis_down) -----------------------------
+
+
+def set_capacity(capability: ProcessCapability, value: int) -> None:
+    """One supplier edit, committed on its own like a form save."""
+    with transaction.atomic():
+        capability.monthly_capacity = value
+        capability.save()
+        profile_changed(capability.profile)
+
+
+def score_total(request, supplier) -> float | None:
+    row = MatchScore.objects.filter(request=request, supplier=supplier).first()
+    return row.total if row else None
+
+
+def settled() -> bool:
+    return not RecomputeMark.objects.exists()

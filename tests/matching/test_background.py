@@ -9,44 +9,19 @@ import os
 import signal
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
 from matching import services
-from matching.models import MatchScore, RecomputeMark, RecomputeRun
+from matching.models import RecomputeMark, RecomputeRun
 from matching.tasks import recompute_marked_task
-from suppliers.models import ProcessCapability
-from suppliers.services import profile_changed
 from tests.conftest import needs_real_worker, wait_until
-from tests.matching.helpers import buyer_organisation, make_request, make_supplier
+from tests.matching.helpers import (
+    score_total,
+    set_capacity,
+    settled,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def set_capacity(capability: ProcessCapability, value: int) -> None:
-    """One supplier edit, committed on its own like a form save."""
-    with transaction.atomic():
-        capability.monthly_capacity = value
-        capability.save()
-        profile_changed(capability.profile)
-
-
-def score_total(request, supplier) -> float | None:
-    row = MatchScore.objects.filter(request=request, supplier=supplier).first()
-    return row.total if row else None
-
-
-def settled() -> bool:
-    return not RecomputeMark.objects.exists()
-
-
-@pytest.fixture
-def market():
-    """A published request and a supplier whose capacity covers only part of its volume."""
-    with transaction.atomic():
-        supplier = make_supplier("Cơ khí Nền", processes=[("stamping", 1_000)])
-        request = make_request(buyer_organisation(), volume=120_000)
-    return request, supplier, supplier.processes.get()
 
 
 def test_an_edit_leads_to_new_scores(celery_worker, market):

@@ -19,7 +19,7 @@ from matching.tasks import recompute_marked_task
 from portal.celery import app
 from tests.conftest import needs_real_worker, wait_until
 from tests.factories import TEST_PASSWORD, totp_code
-from tests.matching.test_background import market, score_total, set_capacity, settled  # noqa: F401
+from tests.matching.helpers import score_total, set_capacity, settled
 from tests.services import Redis
 
 pytestmark = [
@@ -73,7 +73,7 @@ def test_redis_down_pages_serve_edits_are_marked_and_done_when_it_returns(
     monkeypatch,
     tmp_path,
     worker_factory,
-    market,  # noqa: F811
+    market,
 ):
     request, supplier, capability = market
     client.force_login(buyer)
