@@ -1,6 +1,7 @@
 """The part-request API: ``/api/v1/part-requests/``.
 
-Endpoints (session authentication; anonymous callers get 403 from DRF):
+Endpoints (a personal API token or the browser's session; anonymous callers get 401). Each is
+described with its request and answer in the OpenAPI schema (``@extend_schema``, /api/v1/docs/):
 - ``GET /part-requests/`` — what the caller may see (``permissions.visible_requests``): their own
   organisation's requests for a buyer's members, the open "verified" requests for members of a
   verified supplier, everything for staff. Filters: ``status``, ``product_group``,
@@ -24,6 +25,7 @@ errors; see ``serializers.py`` for the fields that are refused.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -37,6 +39,7 @@ from matching.serializers import (
     MatchScoreSerializer,
     PartRequestInputSerializer,
     PartRequestSerializer,
+    PublishInputSerializer,
 )
 from matching.serializers_sourcing import InterestInputSerializer, InterestSerializer
 from portal.roles import is_staff_member
@@ -51,6 +54,21 @@ def buyer_side_rule(user):
 
 def _as_400(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(serializers.as_serializer_error(error))
+
+
+# The ranked suppliers of one request: a page of scores, with when they were computed.
+MATCHES_PAGE = inline_serializer(
+    name="MatchesPage",
+    fields={
+        "request": serializers.IntegerField(),
+        "computed_at": serializers.DateTimeField(allow_null=True),
+        "recompute_pending": serializers.BooleanField(),
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": MatchScoreSerializer(many=True),
+    },
+)
 
 
 class PartRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -68,6 +86,7 @@ class PartRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     # -- writes ----------------------------------------------------------------------------------
 
+    @extend_schema(request=PartRequestInputSerializer, responses={201: PartRequestSerializer})
     def create(self, request):
         buyer = permissions.buyer_organisation_for(request.user)
         if buyer is None:
@@ -77,6 +96,7 @@ class PartRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         part_request = self._submit(PartRequest(buyer=buyer), form.validated_data)
         return Response(self._output(part_request), status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=PartRequestInputSerializer, responses=PartRequestSerializer)
     def partial_update(self, request, pk=None):
         part_request = self._editable()
         form = PartRequestInputSerializer(part_request, data=request.data, partial=True)
@@ -84,9 +104,11 @@ class PartRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         self._submit(part_request, form.validated_data)
         return Response(self._output(part_request))
 
+    @extend_schema(request=None, responses=PartRequestSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def publish(self, request, pk=None):
         part_request = self._editable()
+        PublishInputSerializer(data=request.data).is_valid(raise_exception=True)
         try:
             services.part_request_publish(request=part_request)
         except ValueError as error:
@@ -94,6 +116,7 @@ class PartRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             raise serializers.ValidationError({"status": [message]}) from error
         return Response(self._output(part_request))
 
+    @extend_schema(request=CloseInputSerializer, responses=PartRequestSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def close(self, request, pk=None):
         """Close the request, or award it when ``awarded_to`` (a supplier organisation id) is given."""
@@ -137,6 +160,10 @@ class PartRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     # -- interest: a supplier's "we are interested", the buyer's list of them ---------------------
 
+    @extend_schema(methods=["POST"], request=InterestInputSerializer, responses={201: InterestSerializer})
+    @extend_schema(
+        methods=["DELETE"], request=None, responses={204: OpenApiResponse(description="Withdrawn.")}
+    )
     @action(detail=True, methods=["post", "delete"], filterset_class=None)
     def interest(self, request, pk=None):
         """A supplier firm that sees the open request says it is interested (POST) or withdraws (DELETE)."""
@@ -160,6 +187,7 @@ class PartRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             raise _as_400(error) from error
         return Response(InterestSerializer(interest).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=InterestSerializer(many=True))
     @action(detail=True, methods=["get"], filterset_class=None)
     def interests(self, request, pk=None):
         """The suppliers interested in the request: the buyer's members and staff only."""
@@ -171,6 +199,7 @@ class PartRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     # -- matches ---------------------------------------------------------------------------------
 
+    @extend_schema(responses=MATCHES_PAGE)
     @action(detail=True, methods=["get"], filterset_class=None)
     def matches(self, request, pk=None):
         part_request = self.get_object()

@@ -1,8 +1,9 @@
 """The sourcing API: shortlists, invitations to quote and quotations (``/api/v1/…``).
 
-Endpoints (session authentication; anonymous callers get 403 from DRF):
+Endpoints (a personal API token or the browser's session; anonymous callers get 401), each with
+its request and answer in the OpenAPI schema:
 - ``/shortlist-entries/`` — the shortlists of the caller's organisation's requests (all of them for
-  staff; nothing for anyone else). ``?request=<id>``. ``POST {"request", "supplier", "note"?}``
+  staff; nothing for anyone else). ``?request=<id>``. ``POST {"request", "supplier"}``
   adds a ranked or interested supplier; ``PATCH {"status", "note", "rejection_reason"}`` moves it
   along the pipeline; ``DELETE`` removes it.
 - ``/invitations/`` — for a buyer's members, the invitations of their requests; for a supplier's
@@ -21,10 +22,12 @@ the field's errors; a request of another buyer named in a POST is an unknown id,
 nothing confirms it exists.
 """
 
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -44,6 +47,8 @@ from matching.serializers_sourcing import (
 )
 from portal.roles import is_staff_member, organisations_of
 from suppliers.permissions import is_member_of
+
+MAX_ID = 2**63 - 1  # a BigAutoField's largest value
 
 
 def as_400(error: DjangoValidationError) -> serializers.ValidationError:
@@ -67,8 +72,18 @@ def _buyer_writes_only(user) -> None:
         raise PermissionDenied(gettext("Only members of a buyer organisation can do this."))
 
 
+class IdFilter(filters.NumberFilter):
+    """An id: a whole number a primary key can hold, else a 400. NumberFilter alone passes any
+    decimal on, and on SQLite one beyond 64 bits failed inside the query (a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class RequestFilter(filters.FilterSet):
-    request = filters.NumberFilter(field_name="request_id")
+    request = IdFilter(field_name="request_id")
 
 
 class ShortlistEntryViewSet(
@@ -82,6 +97,7 @@ class ShortlistEntryViewSet(
         entries = ShortlistEntry.objects.filter(request__in=buyer_side_requests(self.request.user))
         return entries.select_related("supplier__organisation").order_by("request_id", "created_at", "pk")
 
+    @extend_schema(request=ShortlistAddSerializer, responses={201: ShortlistEntrySerializer})
     def create(self, request):
         _buyer_writes_only(request.user)
         form = ShortlistAddSerializer(data=request.data)
@@ -96,6 +112,7 @@ class ShortlistEntryViewSet(
             raise as_400(error) from error
         return Response(self.get_serializer(entry).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=ShortlistUpdateSerializer, responses=ShortlistEntrySerializer)
     def partial_update(self, request, pk=None):
         entry = self._editable()
         form = ShortlistUpdateSerializer(data=request.data)
@@ -140,6 +157,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             .prefetch_related("quotation__documents")
         )
 
+    @extend_schema(request=InviteSerializer, responses={201: InvitationSerializer(many=True)})
     def create(self, request):
         _buyer_writes_only(request.user)
         form = InviteSerializer(data=request.data)
@@ -158,6 +176,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         fresh = self.get_queryset().filter(pk__in=[invitation.pk for invitation in created])
         return Response(self.get_serializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=AnswerSerializer, responses=InvitationSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def answer(self, request, pk=None):
         invitation = self._own_invitation()
@@ -173,6 +192,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise as_400(error) from error
         return Response(self.get_serializer(self.get_object()).data)
 
+    @extend_schema(request=QuoteSerializer, responses=InvitationSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def quote(self, request, pk=None):
         invitation = self._own_invitation()
@@ -198,7 +218,7 @@ class QuotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     lookup_value_regex = r"\d+"
 
     class Filter(filters.FilterSet):
-        request = filters.NumberFilter(field_name="invitation__request_id")
+        request = IdFilter(field_name="invitation__request_id")
 
     filterset_class = Filter
 

@@ -46,6 +46,16 @@ def refuse_unknown_fields(serializer, data) -> None:
         raise serializers.ValidationError({name: [message] for name in refused})
 
 
+class StrictInputSerializer(serializers.Serializer):
+    """An endpoint's input that refuses (400) any key it does not take, rather than ignore it."""
+
+    default_error_messages = {"not_settable": _("This field cannot be set here.")}
+
+    def to_internal_value(self, data):
+        refuse_unknown_fields(self, data)
+        return super().to_internal_value(data)
+
+
 # --- Output -----------------------------------------------------------------------------------
 
 
@@ -63,8 +73,8 @@ class PartRequestSerializer(serializers.ModelSerializer):
     """
 
     buyer = OrganisationRefSerializer(read_only=True)
-    awarded_to = OrganisationRefSerializer(read_only=True)
-    product_group = _codes()
+    awarded_to = OrganisationRefSerializer(read_only=True, allow_null=True)
+    product_group = _codes(allow_null=True)
     required_processes = _codes(many=True)
     optional_processes = _codes(many=True)
     materials = _codes(many=True)
@@ -213,15 +223,13 @@ class PartRequestInputSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CloseInputSerializer(serializers.Serializer):
+class CloseInputSerializer(StrictInputSerializer):
     """``POST …/close/``: without ``awarded_to`` the request is closed; with it, awarded."""
-
-    default_error_messages = {"not_settable": _("This field cannot be set here.")}
 
     awarded_to = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(is_supplier=True), required=False, allow_null=True
     )
 
-    def to_internal_value(self, data):
-        refuse_unknown_fields(self, data)
-        return super().to_internal_value(data)
+
+class PublishInputSerializer(StrictInputSerializer):
+    """``POST …/publish/`` takes nothing: any key sent is refused."""

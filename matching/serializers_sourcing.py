@@ -3,7 +3,7 @@
 Output serializers read only what ``api_sourcing`` loads (select_related / prefetch_related).
 Input serializers validate and convert; the services in ``matching.services`` make every change
 and check their own rules again (a refusal there is a 400 naming the field, as here). Unknown
-keys are a 400 naming them (``refuse_unknown_fields``): ignoring one silently would let a caller
+keys are a 400 naming them (``StrictInputSerializer``): ignoring one silently would let a caller
 believe it had been set.
 """
 
@@ -14,10 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from matching.models import PartRequest, Quotation, QuoteInvitation, ShortlistEntry, SupplierInterest
-from matching.serializers import refuse_unknown_fields
+from matching.serializers import StrictInputSerializer
 from suppliers.models import SupplierProfile
 
-NOT_SETTABLE = {"not_settable": _("This field cannot be set here.")}
 UNKNOWN = {"does_not_exist": _("Unknown id “{pk_value}”."), "incorrect_type": _("Give a number.")}
 
 
@@ -27,14 +26,6 @@ def _supplier(profile: SupplierProfile) -> dict:
 
 def _request(part_request: PartRequest) -> dict:
     return {"id": part_request.pk, "title": part_request.title, "buyer": part_request.buyer.name}
-
-
-class _Strict(serializers.Serializer):
-    default_error_messages = NOT_SETTABLE
-
-    def to_internal_value(self, data):
-        refuse_unknown_fields(self, data)
-        return super().to_internal_value(data)
 
 
 # --- Output -----------------------------------------------------------------------------------
@@ -157,20 +148,20 @@ class InterestSerializer(serializers.ModelSerializer):
 # --- Input ------------------------------------------------------------------------------------
 
 
-class ShortlistAddSerializer(_Strict):
+class ShortlistAddSerializer(StrictInputSerializer):
     request = serializers.PrimaryKeyRelatedField(queryset=PartRequest.objects.all(), error_messages=UNKNOWN)
     supplier = serializers.PrimaryKeyRelatedField(
         queryset=SupplierProfile.objects.select_related("organisation"), error_messages=UNKNOWN
     )
 
 
-class ShortlistUpdateSerializer(_Strict):
+class ShortlistUpdateSerializer(StrictInputSerializer):
     status = serializers.ChoiceField(choices=ShortlistEntry.Status.choices, required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     rejection_reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
 
 
-class InviteSerializer(_Strict):
+class InviteSerializer(StrictInputSerializer):
     request = serializers.PrimaryKeyRelatedField(queryset=PartRequest.objects.all(), error_messages=UNKNOWN)
     suppliers = serializers.PrimaryKeyRelatedField(
         queryset=SupplierProfile.objects.all(), many=True, allow_empty=False, error_messages=UNKNOWN
@@ -178,14 +169,14 @@ class InviteSerializer(_Strict):
     message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class AnswerSerializer(_Strict):
+class AnswerSerializer(StrictInputSerializer):
     answer = serializers.ChoiceField(
         choices=[QuoteInvitation.Answer.INTERESTED.value, QuoteInvitation.Answer.DECLINED.value]
     )
     decline_reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
 
 
-class QuoteSerializer(_Strict):
+class QuoteSerializer(StrictInputSerializer):
     unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     currency = serializers.ChoiceField(choices=Quotation.Currency.choices)
     lead_time_days = serializers.IntegerField(min_value=0, max_value=3650)
@@ -193,5 +184,5 @@ class QuoteSerializer(_Strict):
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class InterestInputSerializer(_Strict):
+class InterestInputSerializer(StrictInputSerializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)

@@ -17,4 +17,4 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_staff_group, dispatch_uid="portal_staff_group")
-        from portal import receivers, security  # noqa: F401  (connect their receivers)
+        from portal import lookups, receivers, security, tokens  # noqa: F401  (register and connect)

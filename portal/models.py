@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from portal.text import fold, name_key, spelling_keys
 
@@ -335,3 +336,27 @@ class TaskFailure(models.Model):
 
     def __str__(self):
         return f"{self.task} @ {self.failed_at:%Y-%m-%d %H:%M:%S}"
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+class ApiToken(AbstractAuthToken):
+    """A personal API token (django-rest-knox), one per client program, named by its owner.
+
+    Only the SHA-512 digest is stored; the token itself is shown once, when made. ``token_key``
+    (the token's first characters, not secret enough to sign in with) names it on the token page.
+    Every token expires; the owner revokes any of them, and ``portal.tokens`` ends them all at
+    sign-out, deactivation and password change.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.name} ({self.token_key}…)"

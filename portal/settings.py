@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "allauth",
     "allauth.account",
@@ -69,6 +72,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Database unreachable → 503 with Retry-After, not 500 (portal/faults.py). Above the session
+    # middleware on purpose: the session (loaded for the signed-in user, saved on the way out),
+    # authentication and the security middleware below all query the database, and only a
+    # middleware above them sees their failures. Below the security headers, CSP and WhiteNoise,
+    # so the 503 gets those headers and static files never reach it.
+    "portal.faults.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -251,13 +260,21 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Firms' files are downloaded by other firms and by Sở Công Thương staff: where ClamAV's daemon
+# runs, every upload is scanned through its unix socket first (suppliers/malware.py). Empty (the
+# embedded default) scans nothing; when set and clamd does not answer, uploads are refused.
+CLAMAV_SOCKET = env_str("CLAMAV_SOCKET", "")
 
 # --- API -------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # A personal token (``Authorization: Token cnht_…``) for programs; the browser's session
+    # for the portal's own pages, with its CSRF check on every write.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -271,6 +288,43 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_RATE_ANONYMOUS", "30/minute"),
         "user": env_str("API_RATE_USER", "300/minute"),
+    },
+}
+
+# Personal API tokens (django-rest-knox, ``portal.tokens``): stored as SHA-512 digests, each with
+# an expiry its owner chooses (at most a year), a few per user. The prefix lets secret scanners
+# (and people) recognise a leaked CNHT Connect token.
+KNOX_TOKEN_MODEL = "portal.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_PREFIX": "cnht_",
+    "TOKEN_TTL": timedelta(days=90),
+    "AUTO_REFRESH": False,
+}
+API_TOKEN_LIMIT_PER_USER = 10
+# knox's own token model is swapped for portal.ApiToken, but its migrations predate the swap and
+# would still create its table, unused, whose foreign key to users then blocks the TRUNCATE that
+# PostgreSQL test runs flush with. Without migrations, the swapped model gets no table at all.
+MIGRATION_MODULES = {"knox": None}
+
+# The OpenAPI 3 schema (/api/v1/schema/) and its docs page (/api/v1/docs/), whose Swagger UI
+# files come from drf-spectacular-sidecar and are served as our own static files (no CDN).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CNHT Connect API",
+    "DESCRIPTION": "Supplier profiles, part requests, matches, shortlists, invitations and quotations.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Part requests and capacities share the unit choices: one enum in the schema, not two.
+    "ENUM_NAME_OVERRIDES": {
+        "CapacityUnitEnum": "suppliers.models.CapacityUnit",
+        # Several records have a "status": each its own named enum.
+        "PartRequestStatusEnum": "matching.models.PartRequest.Status",
+        "ShortlistStatusEnum": "matching.models.ShortlistEntry.Status",
+        "ClusterMemberStatusEnum": "suppliers.models.ClusterMember.Status",
     },
 }
 

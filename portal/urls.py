@@ -16,6 +16,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("health/", views.health, name="health"),
+    path("account/api-tokens/", views.api_tokens, name="api_tokens"),
+    path("account/api-tokens/<str:token_key>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("suppliers/", include("suppliers.urls")),
     path("requests/", include("matching.urls")),
     path("programmes/", include("programs.urls")),

@@ -1,12 +1,18 @@
-"""The site's shared pages: home, an organisation's page, health."""
+"""The site's shared pages: home, an organisation's page, health, the user's API tokens."""
 
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from portal import health as portal_health
-from portal import selectors
+from portal import selectors, tokens
+from portal.forms import ApiTokenForm
 from portal.models import Organisation
 from portal.roles import is_staff_member
 
@@ -40,3 +46,38 @@ def health(request):
     """
     health = portal_health.check()
     return JsonResponse(health.as_dict(), status=503 if health.status == "down" else 200)
+
+
+@never_cache
+@login_required
+@reauthentication_required(allow_get=True)
+def api_tokens(request):
+    """The user's API tokens; making one asks for the password again and shows it only once."""
+    form, secret = ApiTokenForm(), None
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        secret = _create_token(request, form)
+        if secret:
+            form = ApiTokenForm()
+    context = {"form": form, "secret": secret, "tokens": tokens.active_tokens(request.user)}
+    return render(request, "portal/api_tokens.html", context)
+
+
+def _create_token(request, form) -> str | None:
+    if not form.is_valid():
+        return None
+    try:
+        _token, secret = tokens.create_token(request.user, request=request, **form.cleaned_data)
+    except ValidationError as refused:
+        form.add_error(None, refused)
+        return None
+    return secret
+
+
+@require_POST
+@login_required
+def api_token_revoke(request, token_key: str):
+    if not tokens.revoke_token(request.user, token_key, request=request):
+        raise Http404  # not one of the caller's tokens: no hint whether it exists
+    messages.success(request, _("The token was revoked: programs using it are refused from now on."))
+    return redirect("api_tokens")

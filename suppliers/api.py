@@ -1,6 +1,6 @@
 """The supplier API: ``/api/v1/suppliers/`` (list, detail) and ``/api/v1/suppliers/me/``.
 
-Who sees what (session authentication; anonymous callers get 403 from DRF):
+Who sees what (a personal API token or the browser's session; anonymous callers get 401):
 - members of buyer organisations and staff: every firm, list and detail;
 - anyone else (a supplier's people): only their own firm; another firm's detail is 404;
 - ``me``: the caller's own firm (404 when they have none). GET shows it, PATCH lets any member
@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -50,6 +51,7 @@ class SupplierProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         context["may_view_private"] = private_viewer(self.request.user)
         return context
 
+    @extend_schema(methods=["PATCH"], request=SupplierProfileUpdateSerializer)
     @action(detail=False, methods=["get", "patch"], url_path="me", filterset_class=None)
     def me(self, request):
         """The caller's own firm; PATCH changes it (unknown or read-only fields → 400)."""

@@ -18,6 +18,8 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from portal.models import Province, Sector, Term
 from suppliers.models import Certificate, Cluster, ClusterMember, ProcessCapability, SupplierProfile
@@ -47,13 +49,19 @@ class StrictBooleanField(forms.Field):
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanFilter(django_filters.Filter):
     field_class = StrictBooleanField
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CodesFilter(django_filters.ModelMultipleChoiceFilter):
+    """Repeatable, each value a record's code (or id): a string in the OpenAPI schema."""
+
+
 def _codes(queryset, **kwargs):
     """A repeatable filter whose values are codes of records in ``queryset``."""
-    return django_filters.ModelMultipleChoiceFilter(queryset=queryset, to_field_name="code", **kwargs)
+    return CodesFilter(queryset=queryset, to_field_name="code", **kwargs)
 
 
 class SupplierProfileFilter(django_filters.FilterSet):
@@ -69,9 +77,7 @@ class SupplierProfileFilter(django_filters.FilterSet):
         label=_("certificates valid on (YYYY-MM-DD, default today)"),
     )
     sector = _codes(Sector.objects.all(), method="filter_sector", label=_("sector code"))
-    cluster = django_filters.ModelMultipleChoiceFilter(
-        queryset=Cluster.objects.all(), method="filter_cluster", label=_("cluster id")
-    )
+    cluster = CodesFilter(queryset=Cluster.objects.all(), method="filter_cluster", label=_("cluster id"))
     verified = StrictBooleanFilter(method="filter_verified", label=_("verified"))
     size = django_filters.MultipleChoiceFilter(
         field_name="employees_band", choices=SupplierProfile.EmployeesBand.choices, label=_("employees band")

@@ -48,7 +48,6 @@ import datetime
 import io
 import re
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -230,7 +229,10 @@ def _read_table(data: bytes, filename: str, report: ImportReport) -> list[tuple[
 def _read_xlsx(data: bytes, report: ImportReport) -> list[tuple[int, list]] | None:
     try:
         dataset = tablib.Dataset().load(io.BytesIO(data), format="xlsx")
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except Exception:
+        # Any failure here is the file's: a damaged workbook fails deep inside openpyxl with
+        # whatever its XML parser raises (ParseError, TypeError, …), not only the zip errors
+        # listed before, and staff got a server error instead of this message.
         report.file_errors.append(gettext("The file could not be read as an Excel workbook (XLSX)."))
         return None
     # openpyxl reports blank rows too, so the index is the spreadsheet's row number.

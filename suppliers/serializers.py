@@ -129,6 +129,11 @@ class SupplierProfileSerializer(serializers.ModelSerializer):
     clusters = ClusterMembershipSerializer(many=True, source="organisation.clusters.all")
     contacts = serializers.SerializerMethodField()
     main_customers = serializers.SerializerMethodField()
+    # Declared so that the schema says "" (not given yet) is a possible value.
+    legal_form = serializers.ChoiceField(SupplierProfile.LegalForm.choices, allow_blank=True, read_only=True)
+    employees_band = serializers.ChoiceField(
+        SupplierProfile.EmployeesBand.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = SupplierProfile

@@ -4,6 +4,10 @@ The browser's Content-Type and the file name are both chosen by the uploader, so
 trusted alone: the first bytes must be those of the type the extension claims. An HTML page or a
 Windows program renamed ``.pdf`` is refused, so a download can never be turned into a page that
 runs in the portal's origin. The content type stored with the file is the one found here.
+
+Where ClamAV runs (``CLAMAV_SOCKET``), every file is first scanned for malware, before the type
+checks, so that a malicious file is refused and logged as such whatever its name; while the
+scanner cannot be reached, uploads are refused rather than let through unscanned.
 """
 
 from pathlib import PurePath
@@ -12,7 +16,9 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
+from portal.security import log_event
 from portal.text import nfc
+from suppliers import malware
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -27,6 +33,8 @@ ACCEPT = ",".join([*CONTENT_TYPE_BY_EXTENSION, PDF, JPEG, PNG])  # for <input ty
 WRONG_TYPE = _("Only PDF, JPEG and PNG files are accepted.")
 TOO_LARGE = _("The file is larger than 10 MB.")
 MISMATCH = _("The file's content does not match its extension.")
+MALWARE = _("The file contains malware (%(name)s) and was refused.")
+SCANNER_UNAVAILABLE = _("The virus scanner is not available; please try again later.")
 
 
 def _header(file, length: int) -> bytes:
@@ -39,6 +47,8 @@ def _header(file, length: int) -> bytes:
 
 def validate_upload(file) -> str:
     """Check an uploaded file and return its content type, or raise ``ValidationError``."""
+    if file.size <= MAX_UPLOAD_BYTES:  # a larger file is refused below without being sent to clamd
+        _refuse_malware(file)
     content_type = CONTENT_TYPE_BY_EXTENSION.get(PurePath(file.name or "").suffix.lower())
     if content_type is None:
         raise ValidationError(WRONG_TYPE, code="file_type")
@@ -48,6 +58,18 @@ def validate_upload(file) -> str:
     if _header(file, len(magic)) != magic:
         raise ValidationError(MISMATCH, code="file_content")
     return content_type
+
+
+def _refuse_malware(file) -> None:
+    """Refuse a file clamd finds malware in, and any file while clamd cannot be asked (fail closed)."""
+    try:
+        found = malware.scan(file)
+    except malware.ScannerUnavailable as error:
+        log_event("upload-scanner-unavailable", file_name=file.name, error=str(error))
+        raise ValidationError(SCANNER_UNAVAILABLE, code="scanner_unavailable") from error
+    if found:
+        log_event("upload-malware", file_name=file.name, size=file.size, signature=found)
+        raise ValidationError(MALWARE, code="malware", params={"name": found})
 
 
 def private_file_response(document) -> FileResponse:

@@ -24,6 +24,7 @@ from matching.models import (
 )
 from matching.services import part_request_publish, part_request_save
 from portal.models import Membership, Province, Term
+from portal.tokens import create_token
 from programs.models import Programme, ProgrammeDocument, Task, TaskUpdate, TaskUpdateAttachment
 from suppliers.models import Document, Invitation
 from suppliers.services import supplier_profile_create, verification_set
@@ -33,7 +34,7 @@ CALLERS = ["alice", "bob", "charlie", "dan", "erin", "frank", "staff", "anonymou
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # Pages anybody may open (no object of anyone's behind them).
-PUBLIC = {"home", "health", "suppliers:register", "suppliers:invitation_accept"}
+PUBLIC = {"home", "health", "suppliers:register", "suppliers:invitation_accept", "api_schema", "api_docs"}
 IGNORED_PREFIXES = ("admin/", "accounts/", "i18n/")
 
 
@@ -58,6 +59,9 @@ STAFF_ONLY = row("no no no no no no ok login")
 # name → (method, object key for the URL, outcomes)
 MATRIX = {
     "organisation_detail": ("get", "firm", OWN_FIRM_ONLY),
+    "api_tokens": ("get", None, ANY_SIGNED_IN),
+    # alice's own token: only she may revoke it; anyone else gets a 404.
+    "api_token_revoke": ("post", "alice_token", row("ok no no no no no no login")),
     "suppliers:members": ("get", None, OWN_FIRM_WORK),
     "suppliers:member_invite": ("post", None, row("ok no ok no no no no login")),
     "suppliers:member_role": ("post", "bob_membership", FIRM_ADMIN_ON_ALICES),
@@ -247,6 +251,7 @@ def world(db, alice, bob, charlie, firm, profile, other_profile, staff, settings
         update=update, original_name="bb.pdf", content_type="application/pdf", size=len(PDF)
     )
     objects["task_attachment"].file.save("bb.pdf", ContentFile(PDF), save=True)
+    objects["alice_token"] = create_token(alice, name="ERP", days=30)[0].token_key
     users = {
         "alice": alice,
         "bob": bob,
@@ -325,7 +330,10 @@ def test_every_page_sends_the_security_headers(
     _assert_security_headers(response)
 
 
-@pytest.mark.parametrize("url", ["/", "/accounts/login/", "/accounts/signup/", "/no-such-page/"])
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/accounts/login/", "/accounts/signup/", "/no-such-page/", "/api/v1/docs/", "/api/v1/schema/"],
+)
 def test_public_pages_send_the_security_headers_and_host_only_cookies(
     client, db, settings, production_security_settings, url
 ):

@@ -103,11 +103,14 @@ def body(**overrides) -> dict:
 # --- Who sees what ------------------------------------------------------------------------------
 
 
-def test_anonymous_callers_get_403(api, requests_of_buyer):
-    assert api.get(LIST).status_code == 403
-    assert api.get(item(requests_of_buyer["open"])).status_code == 403
-    assert api.post(LIST, body(), format="json").status_code == 403
-    assert api.get(action("matches", requests_of_buyer["open"])).status_code == 403
+def test_anonymous_callers_get_401_with_the_token_scheme(api, requests_of_buyer):
+    for response in (
+        api.get(LIST),
+        api.get(item(requests_of_buyer["open"])),
+        api.post(LIST, body(), format="json"),
+        api.get(action("matches", requests_of_buyer["open"])),
+    ):
+        assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
 
 
 def test_the_buyers_members_list_all_their_requests_with_the_buyer_side(buyer, colleague, requests_of_buyer):

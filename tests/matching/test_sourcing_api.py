@@ -128,7 +128,7 @@ def test_other_buyers_staff_and_suppliers_cannot_touch_a_shortlist(
     assert ids(client.get(api("shortlist-entry-list"))) == []
     assert client.get(api("shortlist-entry-detail", entry.pk)).status_code == 404
     client.logout()
-    assert client.get(api("shortlist-entry-list")).status_code == 403
+    assert client.get(api("shortlist-entry-list")).status_code == 401
     assert ShortlistEntry.objects.get().note == ""
 
 
@@ -244,3 +244,12 @@ def test_the_lists_run_a_bounded_number_of_queries(
     for name in ("shortlist-entry-list", "invitation-list", "quotation-list"):
         with django_assert_max_num_queries(12):  # a query per row would grow with the rows
             assert len(ids(client.get(api(name)))) == 2
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "-4.2e+203", "1.5"])
+def test_an_impossible_request_id_in_a_filter_is_a_400_or_nothing_never_a_500(client, buyer, value):
+    client.force_login(buyer)
+    for name in ("shortlist-entry-list", "invitation-list", "quotation-list"):
+        response = client.get(api(name), {"request": value})
+        assert response.status_code in (200, 400)
+        assert response.status_code == 400 or response.json()["results"] == []

@@ -54,11 +54,11 @@ def firm_in(province_code: str, name: str) -> SupplierProfile:
 
 @pytest.mark.parametrize("url", [LIST, ME])
 def test_it_refuses_anonymous_callers(client, profile, url):
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 401
 
 
 def test_it_refuses_anonymous_detail(client, profile):
-    assert client.get(detail(profile)).status_code == 403
+    assert client.get(detail(profile)).status_code == 401
 
 
 def test_a_buyer_lists_every_firm(client, buyer, profile, other_profile):
@@ -106,7 +106,7 @@ def test_there_is_no_write_endpoint_for_a_firm(client, request, profile, who):
 
 
 def test_anonymous_callers_cannot_patch_me(client, profile):
-    assert client.patch(ME, {"description": "x"}, content_type="application/json").status_code == 403
+    assert client.patch(ME, {"description": "x"}, content_type="application/json").status_code == 401
 
 
 # --- Private parts ---------------------------------------------------------------------------
