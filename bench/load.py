@@ -36,6 +36,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import INNER, ROOT, rerun_with_services, setup_django, timed
+from bench.search import percentile
+from tests.services import free_port
 
 TARGET_P95_MS = 300.0  # at 8 users, with zero errors
 SEARCHES = [
@@ -47,11 +49,6 @@ SEARCHES = [
     {"process": "stamping"},
 ]
 EDITORS = 40  # supplier firms whose member edits during the load
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 # --- Who signs in -------------------------------------------------------------------------------
@@ -297,14 +294,6 @@ def run(args) -> int:
         print(f"  target at 8 users (p95 ≤ {TARGET_P95_MS:.0f} ms, 0 errors): {verdict}")
     print(f"note: load average (1 min) at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return 0
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def parse(argv: list[str]):
