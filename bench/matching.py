@@ -152,7 +152,7 @@ def build_inputs(report: Report) -> Inputs:
 
 def engine_only(report: Report, inputs: Inputs, budget: Budget) -> float:
     """Seconds per pair of the fast engine (scoring only, every open request once)."""
-    from matching import services
+    from matching import services, writing
 
     report.section("fast engine, no database")
     engine, requests = inputs.engine, inputs.requests
@@ -178,7 +178,7 @@ def engine_only(report: Report, inputs: Inputs, budget: Budget) -> float:
         for request in bounded(sample, count=len(sample), seconds=budget.allow(60)):
             totals, eligible, subs = engine.score(request)
             keep = services._selected(totals, eligible)
-            rows += len(services._scored_rows(request, engine, keep, totals, eligible, subs))
+            rows += len(writing.scored_rows(request, engine, keep, totals, eligible, subs))
     if sample and rows:
         per_request_rows = (build.seconds / len(sample)) - per_request
         report.add(
@@ -362,13 +362,13 @@ def fill_unscored(report: Report, inputs: Inputs, budget: Budget) -> None:
     edit-to-visible section runs against a fully scored table as in production.
 
     Bench-only and PostgreSQL-only: the service's own scoring, selection and COPY
-    (``services._scored_rows``, ``services._insert_fresh``) in one transaction rather than in
+    (``writing.scored_rows``, ``writing.inserter``) in one transaction rather than in
     blocks. Its rows per second are printed for comparison with the blocked writer's.
     """
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from matching import services
+    from matching import services, writing
     from matching.models import MatchScore, PartRequest
 
     stored = set(MatchScore.objects.values_list("request_id", flat=True).distinct())
@@ -385,10 +385,10 @@ def fill_unscored(report: Report, inputs: Inputs, budget: Budget) -> None:
         for request in bounded(missing, count=len(missing), seconds=budget.allow(150)):
             totals, eligible, subs = engine.score(request)
             keep = services._selected(totals, eligible)
-            scored.append(services._scored_rows(request, engine, keep, totals, eligible, subs))
+            scored.append(writing.scored_rows(request, engine, keep, totals, eligible, subs))
             done.append(request.id)
         with timed() as copy, transaction.atomic():
-            services._insert_fresh(scored, now)
+            writing.inserter(scored, now)()
             PartRequest.objects.filter(pk__in=done).update(matches_computed_at=now)
     rows = sum(map(len, scored))
     report.add(

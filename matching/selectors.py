@@ -109,7 +109,7 @@ def supplier_data(profile_ids: list[int] | None = None) -> list[SupplierData]:
             "search_document",
         ).order_by("pk")
     )
-    ids = [row[0] for row in rows]
+    ids = profiles.values("pk")  # a subquery: 20,000 ids as parameters cost more than the query
     processes, materials, certificates = defaultdict(list), defaultdict(set), defaultdict(list)
     for pid, process, capacity, unit, tolerance in ProcessCapability.objects.filter(
         profile_id__in=ids
@@ -127,6 +127,7 @@ def supplier_data(profile_ids: list[int] | None = None) -> list[SupplierData]:
             CertificateRecord(standard, expires.toordinal(), issued.toordinal() if issued else None)
         )
     anchors = _cluster_anchors({row[1] for row in rows})
+    zone = timezone.get_current_timezone()  # once, not per row: each lookup goes through asgiref
     return [
         SupplierData(
             id=pid,
@@ -136,12 +137,17 @@ def supplier_data(profile_ids: list[int] | None = None) -> list[SupplierData]:
             province=province or "",
             cluster_anchors=anchors.get(org, frozenset()),
             verification=status,
-            updated_day=timezone.localdate(updated).toordinal(),
-            # search_document is folded already: split it rather than fold it again.
-            tokens=frozenset(w for w in document.split() if len(w) > 1 and w not in STOPWORDS),
+            updated_day=timezone.localdate(updated, zone).toordinal(),
+            tokens=_document_tokens(document),
         )
         for pid, org, province, status, updated, document in rows
     ]
+
+
+def _document_tokens(document: str) -> frozenset[str]:
+    """``text_tokens`` of a ``search_document``, which is folded already: split, not folded again."""
+    words = set(document.split()) - STOPWORDS  # documents repeat words: deduplicate first
+    return frozenset(word for word in words if len(word) > 1)
 
 
 def _cluster_anchors(organisation_ids: set[int]) -> dict[int, frozenset[int]]:
