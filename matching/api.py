@@ -188,7 +188,7 @@ class PartRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(InterestSerializer(interest).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=InterestSerializer(many=True))
-    @action(detail=True, methods=["get"], filterset_class=None)
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)  # a plain list
     def interests(self, request, pk=None):
         """The suppliers interested in the request: the buyer's members and staff only."""
         part_request = self.get_object()

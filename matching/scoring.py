@@ -387,6 +387,12 @@ class FastEngine:
             ratio = np.where(best <= request.tolerance_mm, 1.0, request.tolerance_mm / best)
         return np.where(np.isfinite(best), ratio, UNKNOWN_TOLERANCE)
 
+    def _certifications(self, request: RequestData) -> np.ndarray:
+        if not request.certifications:  # most requests name none: no validity matrix for their day
+            return self._ones
+        valid = self._valid_certificates(request.needed_by)
+        return self._coverage(request.certifications, self.cert_col, valid)
+
     def _valid_certificates(self, day: int) -> np.ndarray:
         def compute():
             valid = np.zeros((len(self.cert_col), self.n), dtype=bool)
@@ -421,8 +427,7 @@ class FastEngine:
         subs[0] = self._coverage(request.required_processes, self.process_col, self.has_process)
         subs[1] = self._coverage(request.optional_processes, self.process_col, self.has_process)
         subs[2] = self._coverage(request.materials, self.material_col, self.has_material)
-        valid = self._valid_certificates(request.needed_by)
-        subs[3] = self._coverage(request.certifications, self.cert_col, valid)
+        subs[3] = self._certifications(request)
         subs[4] = self._capacity(request)
         subs[5] = self._tolerance(request)
         subs[6] = self._cached(("location", request.province, request.buyer), lambda: self._location(request))
@@ -447,8 +452,8 @@ class FastEngine:
 
         for process in sorted(request.required_processes):
             add(~self._holds(self.has_process, self.process_col, process, columns), "process", process)
-        valid = self._valid_certificates(request.needed_by)
         for standard in sorted(request.certifications):
+            valid = self._valid_certificates(request.needed_by)
             missing = ~self._holds(valid, self.cert_col, standard, columns)
             expired = self._holds(self.holds_cert, self.cert_col, standard, columns)
             codes = np.where(expired, "certification_expired", "certification").tolist()

@@ -1,6 +1,7 @@
 """Reads for matching: the plain scoring inputs built from the database, and ranked results."""
 
 import datetime
+import string
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -126,7 +127,7 @@ def supplier_data(profile_ids: list[int] | None = None) -> list[SupplierData]:
         certificates[pid].append(
             CertificateRecord(standard, expires.toordinal(), issued.toordinal() if issued else None)
         )
-    anchors = _cluster_anchors({row[1] for row in rows})
+    anchors = _cluster_anchors(profiles.values("organisation_id"))
     zone = timezone.get_current_timezone()  # once, not per row: each lookup goes through asgiref
     return [
         SupplierData(
@@ -137,20 +138,23 @@ def supplier_data(profile_ids: list[int] | None = None) -> list[SupplierData]:
             province=province or "",
             cluster_anchors=anchors.get(org, frozenset()),
             verification=status,
-            updated_day=timezone.localdate(updated, zone).toordinal(),
+            updated_day=updated.astimezone(zone).toordinal(),
             tokens=_document_tokens(document),
         )
         for pid, org, province, status, updated, document in rows
     ]
 
 
+# A folded text has only [0-9a-z] words: these are all its one-character words.
+_ONE_CHARACTER_WORDS = frozenset(string.ascii_lowercase + string.digits)
+
+
 def _document_tokens(document: str) -> frozenset[str]:
     """``text_tokens`` of a ``search_document``, which is folded already: split, not folded again."""
-    words = set(document.split()) - STOPWORDS  # documents repeat words: deduplicate first
-    return frozenset(word for word in words if len(word) > 1)
+    return frozenset(document.split()).difference(STOPWORDS, _ONE_CHARACTER_WORDS)
 
 
-def _cluster_anchors(organisation_ids: set[int]) -> dict[int, frozenset[int]]:
+def _cluster_anchors(organisation_ids: QuerySet) -> dict[int, frozenset[int]]:
     """organisation → the anchor OEMs of the active clusters it belongs to."""
     active = ClusterMember.objects.filter(status=ClusterMember.Status.ACTIVE)
     anchor_of = defaultdict(set)

@@ -232,6 +232,15 @@ def test_a_supplier_says_it_is_interested_through_the_api(client, alice, buyer, 
     assert not SupplierInterest.objects.exists()
 
 
+def test_the_schema_describes_the_interests_list_as_the_plain_list_it_is():
+    """Schemathesis once found the schema promising a paginated page here (the action paginates not)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    answer = schema["paths"]["/api/v1/part-requests/{id}/interests/"]["get"]["responses"]["200"]
+    assert answer["content"]["application/json"]["schema"]["type"] == "array"
+
+
 def test_the_lists_run_a_bounded_number_of_queries(
     client, buyer, ranked, alices_firm, charlies_firm, django_assert_max_num_queries
 ):
