@@ -209,3 +209,14 @@ def test_the_fast_engine_agrees_with_the_reference(supplier_list, req):
     # The gaps of any chosen suppliers, in any order, are the reference's.
     chosen = list(range(len(supplier_list)))[::-1]
     assert engine.gaps(req, chosen) == [pair_gaps(supplier_list[i], req) for i in chosen]
+
+
+@given(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạ0129 -_.,/", max_size=80))
+def test_a_stored_search_documents_tokens_are_the_text_criterions_tokens(text):
+    """``supplier_data`` splits the stored, already folded ``search_document`` instead of folding it
+    again: for any folded text that gives ``text_tokens``' words (two letters or more, no stop words)."""
+    from matching.selectors import _document_tokens, text_tokens
+    from portal.text import fold
+
+    document = fold(text + " the of a 7")  # one-character words and stop words among the rest
+    assert _document_tokens(document) == text_tokens(document) == text_tokens(text + " the of a 7")
