@@ -688,8 +688,24 @@ def generate(*, suppliers: int, requests: int, seed: int = 2026, buyers: int = 2
             _clusters(rng, vocab, buyer_orgs, firms, log)
             _facet_values(firms, log)
             _requests(rng, vocab, buyer_orgs, requests, today, log)
+        _vacuum(log)
     log(f"bench.generate: done in {watch.seconds:.1f} s")
     return watch.seconds
+
+
+def _vacuum(log) -> None:
+    """VACUUM ANALYZE and CHECKPOINT on PostgreSQL: the state a real database is in long before a
+    nightly recompute (autovacuum and the checkpointer have caught up with the day's writes).
+    Measured right after the bulk load instead, with autovacuum busy on the new tables, the first
+    full recompute took 11.4 s rather than 9.3 s."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with timed() as watch, connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("CHECKPOINT")  # a superuser's or pg_checkpoint's right, as on the bench cluster
+    log(f"  {'VACUUM ANALYZE, CHECKPOINT':<34} {'':>14}  {watch.seconds:6.1f} s")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -215,7 +215,9 @@ def full_recompute(report: Report, inputs: Inputs, budget: Budget, args) -> list
     if predicted > allowed:
         return [_partial_recompute(report, inputs, allowed, args)]
     timings: list[float] = []
-    for run, label in enumerate(["first run (empty table: inserts)", "second run (rows exist: upserts)"]):
+    for run in range(2):
+        table = "over existing rows" if MatchScore.objects.exists() else "empty table"
+        label = f"{['first', 'second'][run]} run ({table})"
         if run and (args.full_runs < 2 or budget.allow(args.full_seconds) < 1.3 * timings[-1]):
             report.notes.append("second full recompute skipped (time limit or --full-runs 1)")
             break

@@ -154,14 +154,15 @@ class MatchScore(models.Model):
     trigger check per row and per key. Django still deletes a request's or a supplier's scores with
     it (``on_delete=CASCADE`` is done by Django), and the nightly full recompute removes any row
     left behind by a supplier deleted while a recompute was running (``services.delete_orphans``).
+    A full recompute on PostgreSQL writes a new table and swaps it in (``matching.rebuild``): a
+    trigger, a view or a foreign key that points here would make it replace rows in place instead.
     """
 
+    # The key is the pair itself: a surrogate id and its index cost a quarter of a full
+    # recompute's COPY (bench/README.md). The key's index serves lookups by request.
+    pk = models.CompositePrimaryKey("request", "supplier")
     request = models.ForeignKey(
-        PartRequest,
-        on_delete=models.CASCADE,
-        related_name="scores",
-        db_constraint=False,
-        db_index=False,  # the unique (request, supplier) index serves lookups by request
+        PartRequest, on_delete=models.CASCADE, related_name="scores", db_constraint=False, db_index=False
     )
     supplier = models.ForeignKey(
         SupplierProfile, on_delete=models.CASCADE, related_name="scores", db_constraint=False
@@ -186,9 +187,6 @@ class MatchScore(models.Model):
     class Meta:
         verbose_name = _("match score")
         verbose_name_plural = _("match scores")
-        constraints = [
-            models.UniqueConstraint(fields=["request", "supplier"], name="match_request_supplier_unique")
-        ]
 
     def __str__(self):
         return f"{self.supplier} → {self.request}: {self.total:.1f}"

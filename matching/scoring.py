@@ -15,6 +15,7 @@ the needed-by date, a suspended firm) makes the supplier not eligible, but it is
 so buyers and staff can see near misses.
 """
 
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -270,11 +271,13 @@ class FastEngine:
         self._cache: dict[tuple, np.ndarray] = {}
 
     def _cached(self, key: tuple, compute) -> np.ndarray:
-        if key not in self._cache:
+        """``compute()``, once per key. Threads may score at once: at worst one computes it again."""
+        value = self._cache.get(key)
+        if value is None:
             if len(self._cache) > 512:
                 self._cache.clear()
-            self._cache[key] = compute()
-        return self._cache[key]
+            value = self._cache[key] = compute()
+        return value
 
     def __len__(self) -> int:
         return self.n
@@ -353,9 +356,16 @@ class FastEngine:
         rows = self._process_rows(request)
         if not rows:
             return np.full(len(self.ids[columns]), np.inf)
-        unit = self.unit_index.get(request.unit, -2)
-        same_unit = self.capacity_unit[rows][:, columns] == unit
-        return np.where(same_unit, self.annual_capacity[rows][:, columns], np.inf).min(axis=0)
+        return self._capacity_in(request.unit)[rows][:, columns].min(axis=0)
+
+    def _capacity_in(self, unit: str) -> np.ndarray:
+        """Annual capacity per (process, supplier) in ``unit``; +inf where declared in another one."""
+
+        def compute():
+            same_unit = self.capacity_unit == self.unit_index.get(unit, -2)
+            return np.where(same_unit, self.annual_capacity, np.inf)
+
+        return self._cached(("capacity in", unit), compute)
 
     def _capacity_applies(self, request: RequestData) -> bool:
         return bool(
@@ -440,38 +450,51 @@ class FastEngine:
     # -- gaps of chosen suppliers -----------------------------------------------------------
 
     def gaps(self, request: RequestData, columns: np.ndarray) -> list[list[list]]:
-        """``pair_gaps`` for the suppliers at ``columns``, in its order, computed for all at once."""
+        """``pair_gaps`` for the suppliers at ``columns``, in its order: ``gaps_json`` read back."""
+        return [json.loads(text) for text in self.gaps_json(request, columns)]
+
+    def gaps_json(self, request: RequestData, columns: np.ndarray) -> list[str]:
+        """The JSON text of ``pair_gaps`` for each supplier at ``columns``, computed for all at once.
+
+        Stored rows keep their gaps as JSON, so they are written as JSON straight away. Each kind of
+        gap is formatted once per supplier that has it and appended to the texts of those
+        suppliers with numpy (an object array adds strings in C). Making lists, then JSON of
+        each row's lists, was a sixth of a full recompute.
+        """
         columns = np.asarray(columns, dtype=np.int64)
-        found: list[list[list]] = [[] for _ in range(len(columns))]
+        texts = np.full(len(columns), "", dtype=object)  # ',[code,detail]' for each gap, in order
+        for where, fragments in self._gap_fragments(request, columns):
+            texts[where] = texts[where] + fragments
+        return [f"[{text[1:]}]" for text in texts.tolist()]
 
-        def add(where: np.ndarray, code: str, details) -> None:
-            """Append [code, detail] to each chosen supplier where ``where`` holds."""
-            for position in np.flatnonzero(where).tolist():
-                detail = details[position] if isinstance(details, list) else details
-                found[position].append([code, detail])
+    def _gap_fragments(self, request: RequestData, columns: np.ndarray):
+        """(which of ``columns`` have the gap, its ',[code,detail]' text), in ``pair_gaps``'s order.
 
+        The text is one string when the detail is the same for all, else one per supplier."""
         for process in sorted(request.required_processes):
-            add(~self._holds(self.has_process, self.process_col, process, columns), "process", process)
+            yield ~self._holds(self.has_process, self.process_col, process, columns), _gap("process", process)
         for standard in sorted(request.certifications):
             valid = self._valid_certificates(request.needed_by)
             missing = ~self._holds(valid, self.cert_col, standard, columns)
-            expired = self._holds(self.holds_cert, self.cert_col, standard, columns)
-            codes = np.where(expired, "certification_expired", "certification").tolist()
-            for position in np.flatnonzero(missing).tolist():
-                found[position].append([codes[position], standard])
-        add(self.suspended[columns], "suspended", None)
+            expired = self._holds(self.holds_cert, self.cert_col, standard, columns)[missing]
+            codes = ["certification_expired" if held else "certification" for held in expired.tolist()]
+            yield missing, _texts([_gap(code, standard) for code in codes])
+        yield self.suspended[columns], _gap("suspended", None)
         for material in sorted(request.materials):
-            add(~self._holds(self.has_material, self.material_col, material, columns), "material", material)
+            missing = ~self._holds(self.has_material, self.material_col, material, columns)
+            yield missing, _gap("material", material)
         if self._capacity_applies(request):
             ratio = self._bottleneck(request, columns) / request.annual_volume
-            percents = [round(100 * r) if math.isfinite(r) else None for r in ratio.tolist()]
-            add(~np.isfinite(ratio), "capacity_unknown", None)
-            add(np.isfinite(ratio) & (ratio < 1.0), "capacity", percents)
+            known = np.isfinite(ratio)
+            yield ~known, _gap("capacity_unknown", None)
+            short = known & (ratio < 1.0)
+            yield short, _texts([_gap("capacity", round(100 * r)) for r in ratio[short].tolist()])
         if request.tolerance_mm is not None:
             best = self._best_tolerance(request, columns)
-            add(~np.isfinite(best), "tolerance_unknown", None)
-            add(np.isfinite(best) & (best > request.tolerance_mm), "tolerance", best.tolist())
-        return found
+            known = np.isfinite(best)
+            yield ~known, _gap("tolerance_unknown", None)
+            coarse = known & (best > request.tolerance_mm)
+            yield coarse, _texts([_gap("tolerance", b) for b in best[coarse].tolist()])
 
     @staticmethod
     def _holds(matrix: np.ndarray, rows_of: dict[int, int], term: int, columns: np.ndarray) -> np.ndarray:
@@ -480,3 +503,16 @@ class FastEngine:
 
 
 WEIGHT_VECTOR = np.array([WEIGHTS[c] for c in CRITERIA])
+
+
+def _gap(code: str, detail: int | float | None) -> str:
+    """One gap as the JSON text that follows a comma. ``repr`` of an int or a finite float is valid
+    JSON, and reads back as the same number; no detail is ever inf or NaN."""
+    return f',["{code}",{"null" if detail is None else repr(detail)}]'
+
+
+def _texts(texts: list[str]) -> np.ndarray:
+    """Strings as an object array: numpy adds those with Python's ``+`` (a string array would not)."""
+    array = np.empty(len(texts), dtype=object)
+    array[:] = texts
+    return array

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from matching.models import (
@@ -100,13 +101,16 @@ def supplier_data(profile_ids: list[int] | None = None) -> list[SupplierData]:
     profiles = SupplierProfile.objects.all()
     if profile_ids is not None:
         profiles = profiles.filter(pk__in=profile_ids)
+    # The local day of the last update, worked out by the database: 20,000 ``astimezone`` calls
+    # took a third of a second.
+    updated_on = TruncDate("updated_at", tzinfo=timezone.get_current_timezone())
     rows = list(
         profiles.values_list(
             "pk",
             "organisation_id",
             "organisation__province__code",
             "verification_status",
-            "updated_at",
+            updated_on,
             "search_document",
         ).order_by("pk")
     )
@@ -128,7 +132,6 @@ def supplier_data(profile_ids: list[int] | None = None) -> list[SupplierData]:
             CertificateRecord(standard, expires.toordinal(), issued.toordinal() if issued else None)
         )
     anchors = _cluster_anchors(profiles.values("organisation_id"))
-    zone = timezone.get_current_timezone()  # once, not per row: each lookup goes through asgiref
     return [
         SupplierData(
             id=pid,
@@ -138,7 +141,7 @@ def supplier_data(profile_ids: list[int] | None = None) -> list[SupplierData]:
             province=province or "",
             cluster_anchors=anchors.get(org, frozenset()),
             verification=status,
-            updated_day=updated.astimezone(zone).toordinal(),
+            updated_day=updated.toordinal(),
             tokens=_document_tokens(document),
         )
         for pid, org, province, status, updated, document in rows

@@ -5,8 +5,8 @@ A full recompute stores about 830,000 rows (20,000 suppliers × 5,000 requests).
 load them, and Python and PostgreSQL took turns, each leaving the other core idle. So:
 
 - ``copy_payload`` encodes a block in PostgreSQL's binary COPY format: every field but the gaps
-  is a fixed-size binary number, so numpy lays out all rows at once; only the gaps' JSON is
-  made per row (and only for rows that have gaps).
+  is a fixed-size binary number, so numpy lays out all rows at once; the gaps come as JSON text
+  from the engine (``FastEngine.gaps_json``).
 - ``BlockWriter`` hands blocks to a thread with its own database connection, which deletes a
   block's old rows, COPYs the new ones and commits while the caller scores the next block. The
   connection waits on the socket without the GIL, so PostgreSQL loads on one core while Python
@@ -20,6 +20,7 @@ are written in line, on the caller's connection, with the same statements.
 
 import datetime
 import io
+import json
 import queue
 import struct
 import threading
@@ -44,7 +45,7 @@ class ScoredRows:
     totals: np.ndarray
     eligible: np.ndarray  # bool
     subs: np.ndarray  # one row per supplier, one column per criterion (CRITERIA order)
-    gaps: list[list[list]]
+    gaps: list[str]  # JSON text, one per supplier (``FastEngine.gaps_json``)
 
     def __len__(self) -> int:
         return len(self.supplier_ids)
@@ -64,7 +65,7 @@ class ScoredRows:
                 supplier_id=supplier_id,
                 total=total,
                 eligible=eligible,
-                gaps=gaps,
+                gaps=json.loads(gaps),
                 engine_version=ENGINE_VERSION,
                 computed_at=now,
                 **dict(zip(SCORE_FIELDS, subs, strict=True)),
@@ -81,7 +82,7 @@ def scored_rows(request: RequestData, engine: FastEngine, chosen, totals, eligib
         totals=np.round(totals[chosen], 6),
         eligible=eligible[chosen],
         subs=np.round(subs[chosen], 6),
-        gaps=engine.gaps(request, chosen),
+        gaps=engine.gaps_json(request, chosen),
     )
 
 
@@ -103,7 +104,6 @@ _TRAILER = struct.pack("!h", -1)
 _POSTGRES_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)  # timestamps count µs from here
 _VERSION = ENGINE_VERSION.encode()
 _JSONB_FORMAT = 1  # the byte that starts a jsonb value in binary form
-_NO_GAPS = b"[]"
 
 # Each field is preceded by its size in bytes, all big-endian (network order) as COPY wants them.
 _FIXED_FIELDS = [
@@ -138,27 +138,19 @@ def copy_payload(scored: list[ScoredRows], now: datetime.datetime) -> bytes:
         rows[field] = subs[:, column]
     rows["engine_version"] = _VERSION
     rows["computed_at"] = (now - _POSTGRES_EPOCH) // datetime.timedelta(microseconds=1)
-    gaps = [_gaps_json(row) if row else _NO_GAPS for s in scored for row in s.gaps]
+    gaps = [text.encode() for s in scored for text in s.gaps]
     rows["gaps_size"] = np.fromiter(map(len, gaps), dtype=np.int32, count=len(gaps)) + 1
     rows["jsonb_format"] = _JSONB_FORMAT
     fixed = rows.view(_AS_BYTES).tolist()  # one bytes object per row
     return b"".join([_HEADER, *chain.from_iterable(zip(fixed, gaps, strict=True)), _TRAILER])
 
 
-def _gaps_json(gaps: list[list]) -> bytes:
-    """A row's gaps as JSON. They are [code, number or null] pairs (``FastEngine.gaps``), so they are
-    formatted directly: three times faster than ``json.dumps``, which took a tenth of a full
-    recompute. ``repr`` of an int or a finite float is valid JSON; no detail is ever inf or NaN."""
-    pairs = ",".join([f'["{code}",{"null" if detail is None else repr(detail)}]' for code, detail in gaps])
-    return f"[{pairs}]".encode()
-
-
-def _copy(payload: bytes) -> None:
+def _copy(payload: bytes, table: str) -> None:
     columns = ", ".join(COPY_COLUMNS)
     with connection.cursor() as cursor:
         # One read of the whole block: each read takes the GIL back from the scoring thread.
         cursor.copy_expert(
-            f"COPY {MatchScore._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT binary)",
+            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT binary)",
             io.BytesIO(payload),
             len(payload) + 1,  # the read size; positional, as Django's debug cursor passes it on
         )
@@ -168,10 +160,13 @@ def _bulk_create(scored: list[ScoredRows], now) -> None:
     MatchScore.objects.bulk_create([o for rows in scored for o in rows.as_objects(now)], batch_size=2000)
 
 
-def inserter(scored: list[ScoredRows], now) -> Callable[[], None]:
-    """What inserts ``scored``: a COPY of bytes encoded now, on PostgreSQL; a bulk insert elsewhere."""
+def inserter(scored: list[ScoredRows], now, table: str | None = None) -> Callable[[], None]:
+    """What inserts ``scored``: a COPY of bytes encoded now, on PostgreSQL; a bulk insert elsewhere.
+
+    ``table``: another table shaped like MatchScore's (a full recompute's new one), PostgreSQL only.
+    """
     if connection.vendor == "postgresql":
-        return partial(_copy, copy_payload(scored, now))
+        return partial(_copy, copy_payload(scored, now), table or MatchScore._meta.db_table)
     return partial(_bulk_create, scored, now)
 
 
@@ -189,13 +184,17 @@ def replace_block(request_ids: list[int], insert: Callable[[], None], now) -> No
 class BlockWriter:
     """``write(request_ids, scored, now)`` replaces blocks of rows, in a thread where that helps.
 
+    With a ``table`` (``rebuild.new_table``), blocks are only COPYed into it: it starts empty, and
+    the requests' times are recorded when it is swapped in.
+
     The rows are encoded in the caller's thread (Python work holds the GIL wherever it runs); the
     writer thread only waits on its connection. Use it as a context manager: leaving waits until
     every block is written and raises the writer's error, if it had one. The queue holds two
     blocks: scoring never runs far ahead of writing, so memory stays bounded.
     """
 
-    def __init__(self, blocks: int):
+    def __init__(self, blocks: int, table: str | None = None):
+        self.table = table
         # One block gains nothing from a thread, and a second connection costs a few milliseconds.
         self.threaded = blocks > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
         self.blocks: queue.Queue = queue.Queue(maxsize=2)
@@ -208,9 +207,9 @@ class BlockWriter:
         return self
 
     def write(self, request_ids: list[int], scored: list[ScoredRows], now) -> None:
-        insert = inserter(scored, now)
+        insert = inserter(scored, now, self.table)
         if not self.threaded:
-            replace_block(request_ids, insert, now)
+            self._store(request_ids, insert, now)
             return
         self._raise_if_failed()
         self.blocks.put((request_ids, insert, now))
@@ -237,6 +236,12 @@ class BlockWriter:
 
     def _write(self, request_ids, insert, now) -> None:
         try:
-            replace_block(request_ids, insert, now)
+            self._store(request_ids, insert, now)
         except BaseException as error:  # noqa: BLE001  (re-raised in the caller's thread)
             self.error = error
+
+    def _store(self, request_ids, insert, now) -> None:
+        if self.table is None:
+            replace_block(request_ids, insert, now)
+        else:
+            insert()

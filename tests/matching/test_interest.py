@@ -91,7 +91,7 @@ def test_the_buyer_sees_interested_suppliers_and_shortlists_one_not_ranked(clien
     assert ShortlistEntry.objects.filter(request=open_request, supplier=unranked).exists()
     # Compared and exported with a score computed on the spot (not stored): it lacks the must-haves.
     [row] = selectors.compared(open_request, [unranked.pk])
-    assert row.score.pk is None and not row.score.eligible and row.score.processes_score == 0
+    assert row.score._state.adding and not row.score.eligible and row.score.processes_score == 0
     compare = client.get(reverse("matching:compare", args=[open_request.pk]), {"supplier": unranked.pk})
     assert compare.status_code == 200 and "Cơ khí Hàn Chưa Xếp Hạng" in compare.content.decode()
     export = client.get(reverse("matching:shortlist_export", args=[open_request.pk, "csv"]))

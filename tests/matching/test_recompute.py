@@ -149,13 +149,16 @@ def test_the_best_eligible_rows_are_kept_ties_broken_by_supplier(oem, monkeypatc
 
 
 def test_selection_is_a_stable_sort_cut_to_the_bounds(monkeypatch):
-    """The partition-based selection equals sorting everything (stable) and cutting."""
+    """The partition-based selection equals sorting everything (stable) and cutting.
+
+    Up to 2,000 values, so the sampled floor (``_floor_of_the_cut``) is used for both bounds."""
     monkeypatch.setattr(services, "MAX_ELIGIBLE_STORED", 5)
     monkeypatch.setattr(services, "MAX_NEAR_MISSES", 3)
     rng = np.random.default_rng(7)
-    for _ in range(200):
-        n = int(rng.integers(0, 60))
-        totals = rng.integers(0, 6, n).astype(float)  # few distinct values: many ties
+    for _ in range(400):
+        n = int(rng.integers(0, 2000 if _ % 2 else 60))
+        distinct = int(rng.choice([6, 1000]))  # few distinct values (many ties), or many
+        totals = rng.integers(0, distinct, n).astype(float)
         eligible = rng.random(n) < 0.6
         order = np.lexsort((-totals,))
         expected = np.concatenate([order[eligible[order]][:5], order[~eligible[order]][:3]])
