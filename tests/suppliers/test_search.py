@@ -11,6 +11,8 @@ from django.contrib.admin import site
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal.admin import OrganisationAdmin
 from portal.models import Organisation, Province, Sector
@@ -327,3 +329,30 @@ def test_facet_values_follow_changes_made_in_the_admin(firms):
     dong_a.refresh_from_db()
     assert dong_a.facet_values["province"] == organisation.province_id
     assert "Công ty TNHH Cơ khí Đông Á" in names("province=79")
+
+
+DAYS = st.sampled_from([None, "2026-01-01", "2026-12-05", "2027-06-30"])
+STORED_FACET_VALUES = st.fixed_dictionaries(
+    {
+        "province": st.sampled_from([None, 1, 2, 3]),
+        "sector": st.lists(st.integers(1, 4), max_size=3),
+        "process": st.lists(st.integers(1, 6), max_size=4),
+        "material": st.lists(st.integers(1, 4), max_size=3),
+        "certification": st.lists(st.tuples(st.integers(1, 3), DAYS, DAYS).map(list), max_size=3),
+        "cluster": st.lists(st.integers(1, 2), max_size=2),
+        "size": st.sampled_from([None, "", "micro", "small"]),
+        "verified": st.booleans(),
+    }
+)
+
+
+@given(
+    st.lists(STORED_FACET_VALUES, max_size=30),
+    st.dates(datetime.date(2025, 6, 1), datetime.date(2027, 12, 1)),
+)
+def test_counts_with_nothing_ticked_are_the_per_firm_counts(stored, day):
+    """The fast path of a search with no facet ticked counts what the per-firm sets count."""
+    rows = list(enumerate(stored))
+    nothing_ticked = {key: set() for key in search.FACETS}
+    per_firm = search._counts(search._facet_values(rows, day), nothing_ticked)
+    assert search._counts_of_all(rows, day) == per_firm
