@@ -136,6 +136,15 @@ class SupplierProfile(models.Model):
         verbose_name = _("supplier profile")
         verbose_name_plural = _("supplier profiles")
         ordering = ["organisation__name"]
+        # The staff dashboard counts firms created and verified per month (programs.dashboard).
+        indexes = [
+            models.Index(fields=["created_at"], name="profile_created_idx"),
+            models.Index(
+                fields=["verified_at"],
+                name="profile_verified_idx",
+                condition=models.Q(verification_status="verified"),
+            ),
+        ]
 
     def __str__(self):
         return str(self.organisation)
