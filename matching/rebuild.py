@@ -20,6 +20,10 @@ How (``recompute_all`` uses it when PostgreSQL runs outside a transaction):
 3. If anything fails before the swap commits, the new table is dropped and the live one was
    never touched; a run killed outright leaves the new table behind, and the next one drops it.
 
+The new table is owned by the role that runs the recompute (the portal's own, as every table), and
+grants made on the live table to other roles (a reporting role, say) are not carried over: grant
+them on the schema's future tables instead (``ALTER DEFAULT PRIVILEGES``).
+
 Readers wait for the swap transaction only (tens of milliseconds), and see the old rows or the
 new ones, never a mix. Nothing else may write scores meanwhile, or it would be written into the
 table that is about to go: ``recompute_all`` holds ``services.scores_lock`` exclusively, and
