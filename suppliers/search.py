@@ -25,6 +25,8 @@ second per page and change no decision.
 How ``run`` answers (speed, see bench/search.py):
 - narrow (at most COUNT_CAP matches): the facets are applied in Python to those firms and the
   page lists them by id; the words are not matched again and nothing is counted in SQL;
+- words that match more, narrowed by ticked facets: one query fetches the ids that pass (at most
+  COUNT_CAP + 1); when they are few, they are counted and listed by id like a narrow search;
 - broad: the filters run in the database; relevance order comes from ``RankedByTiers`` (the few
   firms with a word in their name ranked, the rest by name from the name index), not from
   ranking every match.
@@ -411,7 +413,9 @@ def run(
 
     The words are matched once, for the first COUNT_CAP + 1 firms. When that is all of them (a
     narrow search), the facets are applied to those firms in Python and the page lists them by id:
-    the full-text query is not run again. A broad search filters and ranks in the database.
+    the full-text query is not run again. When the words match more, ticked facets are applied in
+    one query for at most COUNT_CAP + 1 ids; if that is all, the page lists them by id too. A broad
+    search (more than COUNT_CAP firms pass) filters and ranks in the database.
     """
     day = today or timezone.localdate()
     matched, query, first = _matching_with_values(profiles, parse(params.get("q")))
@@ -425,12 +429,16 @@ def run(
     capped = len(first) > COUNT_CAP
     counts = _counts(values, selection) if ticked else _counts_of_all(rows, day)
     counted = _facets(counts, params, partial=capped) if facets else []
-    if capped:
-        count = None if any(selection.values()) else len(first)  # nothing ticked: "1000+" is known
+    if not capped:  # every match of the words is in hand: the ticks are applied to them here
+        passing = [pk for pk, _stored in rows if not ticked or not _failing(values[pk], selection)]
+    elif ticked:  # more matches than in hand, but the ticks may leave few: one query for their ids
+        passing = list(narrowed.qs.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+    else:
+        passing = None
+    if passing is None or len(passing) > COUNT_CAP:
         tiered = query and sort == "relevance"
         found = RankedByTiers(narrowed.qs, query) if tiered else ordered(ranked(narrowed.qs, query), sort)
-        return SearchResult(query, matched, found, counted, errors, count=count)
-    passing = [pk for pk, _stored in rows if not ticked or not _failing(values[pk], selection)]
+        return SearchResult(query, matched, found, counted, errors, count=COUNT_CAP + 1)  # "1000+"
     found = ordered(ranked(profiles.filter(pk__in=passing), query), sort)
     return SearchResult(query, matched, found, counted, errors, count=len(passing))
 

@@ -223,6 +223,24 @@ def test_a_broad_search_counts_facets_over_the_first_matches_and_says_so(client,
     assert 'data-testid="facets-partial"' in client.get(reverse("suppliers:search")).content.decode()
 
 
+@pytest.mark.parametrize("ticks", ["province=79", "province=79&verified=true", "province=48&province=79"])
+def test_ticks_on_more_matches_than_the_cap_list_and_count_what_passes(firms, monkeypatch, ticks):
+    """Words (here: none) matching more firms than COUNT_CAP, narrowed by ticks: the firms that
+    pass are listed and counted exactly when they are few, "1000+" (the cap + 1) when not."""
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    params = QueryDict(ticks)
+    expected = _filtered_ids(params)
+    assert SupplierProfile.objects.count() > 3
+
+    result = search.run(SupplierProfile.objects.all(), params)
+
+    listed = [p.pk for p in result.profiles]
+    assert set(listed) == expected
+    assert result.count == (len(expected) if len(expected) <= 3 else 4)
+    oracle = search.ranked(SupplierProfile.objects.filter(pk__in=expected), result.query)
+    assert listed == list(oracle.values_list("pk", flat=True))
+
+
 # --- The facets counted in Python agree with the database filters ---------------------------------
 
 
