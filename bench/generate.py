@@ -541,6 +541,7 @@ def _suppliers(rng: random.Random, vocab: Vocabulary, count: int, today: datetim
 
 def _facet_values(firms: list, log) -> None:
     """Each firm's stored facet values (``suppliers.services.facet_values_of``), as the services set them."""
+    from suppliers import search_cache
     from suppliers.models import SupplierProfile
     from suppliers.services import facet_values_of
 
@@ -556,6 +557,7 @@ def _facet_values(firms: list, log) -> None:
             for profile in profiles:
                 profile.facet_values = values[profile.pk]
             SupplierProfile.objects.bulk_update(profiles, ["facet_values"], batch_size=1000)
+    search_cache.bump()  # bulk writes skip services.profile_changed: cached searches are stale
     log(f"  {'facet values of the profiles':<34} {len(firms):>9,} rows  {watch.seconds:6.1f} s")
 
 

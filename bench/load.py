@@ -8,8 +8,8 @@ pointed at them, which migrates, generates ``--suppliers`` synthetic firms and 2
 (3 workers, as in docker-compose.yml), a Celery worker (concurrency 2) and Celery beat. Then, for
 each number of concurrent users in ``--users``, for ``--seconds``, every user in turn:
 
-- 60 %: an OEM buyer, signed in, searching (the search page with words and facets) or opening a
-  supplier's profile;
+- 60 %: an OEM buyer, signed in, searching (the search page with words and facets: popular
+  searches and a long tail, ``bench.search.SearchMix``) or opening a supplier's profile;
 - 30 %: a supplier firm's member editing the firm's description through the API (its own token):
   each edit marks the firm for recompute, which the worker does in the background;
 - 10 %: a Sở Công Thương official opening the staff dashboard or the programme list.
@@ -33,21 +33,12 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlencode
 
 from bench import INNER, ROOT, rerun_with_services, setup_django, timed
-from bench.search import percentile
+from bench.search import SearchMix, percentile
 from tests.services import free_port
 
 TARGET_P95_MS = 300.0  # at 8 users, with zero errors
-SEARCHES = [
-    {"q": "dap"},
-    {"q": "co khi", "province": "48"},
-    {"q": "banh rang", "certification": "iatf-16949"},
-    {"q": "thep", "sort": "name"},
-    {"q": "giá đỡ ắc quy"},
-    {"process": "stamping"},
-]
 EDITORS = 40  # supplier firms whose member edits during the load
 
 
@@ -102,6 +93,7 @@ def people() -> dict:
         "staff": session_cookie(staff),
         "editors": editors,
         "profile_ids": [profile.pk for profile in profiles],
+        "searches": SearchMix(seed=2026),
     }
 
 
@@ -130,7 +122,7 @@ def next_request(rng: random.Random, who: dict, counter: int) -> tuple[str, str,
     if share < 0.6:
         cookie = {"Cookie": who["buyer"]}
         if rng.random() < 0.6:
-            return "search", "GET", f"/suppliers/search/?{urlencode(rng.choice(SEARCHES))}", cookie, None
+            return "search", "GET", who["searches"].next(rng), cookie, None
         return "profile", "GET", f"/suppliers/{rng.choice(who['profile_ids'])}/", cookie, None
     if share < 0.9:
         body = json.dumps({"description": f"Gia công cơ khí chính xác, lần sửa {counter}"}).encode()
@@ -163,8 +155,9 @@ def user_loop(port: int, who: dict, seed: int, stop: float, results: Results) ->
 # --- The topology ------------------------------------------------------------------------------
 
 
-def start_topology(port: int, workdir: Path) -> list[subprocess.Popen]:
-    """gunicorn, a Celery worker and beat, as ``make stack`` (and docker-compose.yml) run them."""
+def start_topology(port: int, workdir: Path) -> dict[str, subprocess.Popen]:
+    """gunicorn, a Celery worker and beat, as ``make stack`` (and docker-compose.yml) run them; each
+    leads its own process group (its id is the leader's pid), which ``cpu_seconds`` adds up."""
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     celery = [sys.executable, "-m", "celery", "-A", "portal"]
     commands = {
@@ -180,8 +173,8 @@ def start_topology(port: int, workdir: Path) -> list[subprocess.Popen]:
             str(workdir / "celerybeat-schedule"),
         ],
     }
-    return [
-        subprocess.Popen(
+    return {
+        name: subprocess.Popen(
             command,
             cwd=ROOT,
             env=env,
@@ -190,7 +183,7 @@ def start_topology(port: int, workdir: Path) -> list[subprocess.Popen]:
             start_new_session=True,
         )
         for name, command in commands.items()
-    ]
+    }
 
 
 def wait_for(port: int, seconds: float = 60.0) -> None:
@@ -215,9 +208,34 @@ def backlog() -> int:
 # --- Running ------------------------------------------------------------------------------------
 
 
-def level(port: int, who: dict, users: int, seconds: float) -> bool:
+def cpu_seconds(groups: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by each started process group (name → its id), by PostgreSQL's
+    processes and by this one (the clients). Read from /proc; processes that ended are missed."""
+    names = {group: name for name, group in groups.items()}
+    used = defaultdict(float)
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = path.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        command, fields = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        name = names.get(int(fields[2]))
+        if name is None:
+            name = (
+                "postgres"
+                if command == "postgres"
+                else "clients"
+                if int(path.parent.name) == os.getpid()
+                else None
+            )
+        if name:
+            used[name] += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def level(port: int, who: dict, users: int, seconds: float, groups: dict[str, int]) -> bool:
     results = Results()
-    before = backlog()
+    before, cpu_before = backlog(), cpu_seconds(groups)
     stop = time.monotonic() + seconds
     threads = [threading.Thread(target=user_loop, args=(port, who, n, stop, results)) for n in range(users)]
     with timed() as watch:
@@ -238,6 +256,9 @@ def level(port: int, who: dict, users: int, seconds: float) -> bool:
             f"      {kind:<8} {len(values):>6,}  p50 {statistics.median(values) * 1000:>5.0f} ms  "
             f"p95 {percentile(values, 0.95) * 1000:>5.0f} ms"
         )
+    cpu = cpu_seconds(groups)
+    spent = ", ".join(f"{name} {cpu[name] - cpu_before.get(name, 0):.1f} s" for name in sorted(cpu))
+    print(f"      CPU used: {spent} (of {watch.seconds * os.cpu_count():.0f} s on {os.cpu_count()} CPUs)")
     for error in results.errors[:5]:
         print(f"      error: {error}")
     return not results.errors and p95 <= TARGET_P95_MS
@@ -273,8 +294,9 @@ def run(args) -> int:
     verdicts = {}
     try:
         wait_for(port)
+        groups = {name: process.pid for name, process in processes.items()}
         for users in args.users:
-            verdicts[users] = level(port, who, users, args.seconds)
+            verdicts[users] = level(port, who, users, args.seconds, groups)
         with timed() as drain:
             while backlog() and drain.stop() < args.drain_limit:
                 time.sleep(0.5)
@@ -285,9 +307,9 @@ def run(args) -> int:
             else f"  backlog {left} left"
         )
     finally:
-        for process in processes:
+        for process in processes.values():
             os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
+        for process in processes.values():
             process.wait(30)
     if 8 in verdicts:
         verdict = "PASS" if verdicts[8] else "FAIL"

@@ -12,13 +12,15 @@ synthetic firms (``bench.generate``) and measures:
 2. The same words through a plain ``unaccent(…) ILIKE '%word%'`` scan (count + first page), the
    baseline the full-text search must beat by 20×.
 3. gunicorn (3 workers, as in docker-compose.yml) on loopback with ``--clients`` concurrent
-   signed-in buyers for ``--seconds``, a mix of search pages and supplier profile pages:
-   requests/s, p50/p95/p99 and errors.
+   signed-in buyers for ``--seconds``, a mix of search pages (``SearchMix``: popular searches and
+   a long tail) and supplier profile pages: requests/s, p50/p95/p99 and errors, once with the
+   search results cache off and once on (suppliers/search_cache.py).
 
 Figures are wall-clock on whatever else the machine is doing: see bench/README.md.
 """
 
 import argparse
+import contextlib
 import http.client
 import os
 import random
@@ -219,6 +221,40 @@ def signed_in_cookie() -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
+class SearchMix:
+    """The search pages buyers ask for: a few popular searches, and a long tail.
+
+    Popular (``POPULAR_SHARE`` of the searches): the benchmark's narrow and broad queries, their
+    second pages and name order. The long tail: one of 5,000 firms' distinguishing words, or a
+    process ticked in a province, so most of the tail is asked once in a run. Which share of
+    the pages the results cache can answer depends on this mix, so the run prints it.
+    """
+
+    POPULAR_SHARE = 0.6
+
+    def __init__(self, seed: int):
+        from portal.models import Organisation, Province, Term
+
+        popular = NARROW + BROAD
+        popular += [{**params, "page": "2"} for params in BROAD]
+        popular += [{**params, "sort": "name"} for params in BROAD]
+        self.popular = [_search_path(params) for params in popular]
+        names = Organisation.objects.filter(is_supplier=True).values_list("name_search_key", flat=True)
+        provinces = list(Province.objects.values_list("code", flat=True))
+        processes = list(Term.objects.filter(kind=Term.Kind.PROCESS).values_list("code", flat=True))
+        rng = random.Random(seed)
+        words = [{"q": " ".join(key.split()[-2:])} for key in names[:5000]]
+        ticks = [{"process": rng.choice(processes), "province": rng.choice(provinces)} for _ in range(2000)]
+        self.tail = [_search_path(params) for params in words + ticks]
+
+    def next(self, rng: random.Random) -> str:
+        return rng.choice(self.popular if rng.random() < self.POPULAR_SHARE else self.tail)
+
+
+def _search_path(params: dict) -> str:
+    return f"/suppliers/search/?{urlencode(params)}"
+
+
 def load_section(args) -> None:
     from django.core.management import call_command
 
@@ -227,64 +263,92 @@ def load_section(args) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off: the manifest is needed
     cookie = signed_in_cookie()
     profile_ids = list(SupplierProfile.objects.values_list("pk", flat=True)[:2000])
+    mix = SearchMix(args.seed)
+    for cache_seconds in ("0", "300"):
+        with gunicorn({"SEARCH_CACHE_SECONDS": cache_seconds}) as port:
+            for path in mix.popular[:4]:  # start every worker
+                _get(port, path, cookie)
+            title = "results cache off" if cache_seconds == "0" else "results cache on"
+            _report(title, args, _load(port, cookie, mix, profile_ids, args))
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict):
+    """gunicorn with 3 workers (as in docker-compose.yml) on a free loopback port; yields the port."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3"],
         cwd=ROOT,
-        env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"},
+        env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost", **env},
         stdout=subprocess.DEVNULL,
         stderr=open(Path(os.environ["STATIC_ROOT"]).parent / "gunicorn.log", "w"),  # noqa: SIM115
         start_new_session=True,
     )
     try:
         _wait_for(port)
-        paths = [f"/suppliers/search/?{urlencode(p)}" for p in NARROW + BROAD]
-        for path in paths:  # warm every worker a little
-            _get(port, path, cookie)
-        latencies, errors = [], []
-        stop = time.monotonic() + args.seconds
-
-        def client(seed: int) -> None:
-            rng = random.Random(seed)
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            while time.monotonic() < stop:
-                path = rng.choice(paths) if rng.random() < 0.6 else f"/suppliers/{rng.choice(profile_ids)}/"
-                started = time.perf_counter()
-                try:
-                    connection.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
-                    response = connection.getresponse()
-                    response.read()
-                    if response.status != 200:
-                        errors.append(f"{response.status} {path}")
-                except (OSError, http.client.HTTPException) as error:
-                    errors.append(f"{error!r} {path}")
-                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                latencies.append(time.perf_counter() - started)
-
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
-        with timed() as watch:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        rps = len(latencies) / watch.seconds
-        p95 = percentile(latencies, 0.95) * 1000
-        verdict = {"rps": rps >= TARGETS["http_rps"], "p95": p95 <= TARGETS["http_p95_ms"]}
-        print(f"  gunicorn ×3, {args.clients} clients, {watch.seconds:.0f} s, 60 % search / 40 % profiles:")
-        print(f"    {len(latencies):,} requests, {rps:.0f} req/s (target ≥ 100: {_verdict(verdict['rps'])})")
-        print(
-            f"    p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95:.0f} ms "
-            f"(target ≤ 150: {_verdict(verdict['p95'])}), p99 {percentile(latencies, 0.99) * 1000:.0f} ms"
-        )
-        print(f"    errors {len(errors)}")
-        for error in errors[:5]:
-            print(f"    error: {error}")
-        if errors:
-            log = (Path(os.environ["STATIC_ROOT"]).parent / "gunicorn.log").read_text()[-3000:]
-            print(f"    gunicorn's log ends with:\n{log}")
+        yield port
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
+
+
+def _load(port: int, cookie: str, mix: SearchMix, profile_ids: list[int], args) -> dict:
+    """``args.clients`` clients for ``args.seconds``: 60 % search pages (``mix``), 40 % profiles."""
+    latencies, errors, searched = [], [], []
+    stop = time.monotonic() + args.seconds
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < stop:
+            if rng.random() < 0.6:
+                path = mix.next(rng)
+                searched.append(path)
+            else:
+                path = f"/suppliers/{rng.choice(profile_ids)}/"
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors.append(f"{response.status} {path}")
+            except (OSError, http.client.HTTPException) as error:
+                errors.append(f"{error!r} {path}")
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            latencies.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
+    with timed() as watch:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return {"latencies": latencies, "errors": errors, "searched": searched, "seconds": watch.seconds}
+
+
+def _report(title: str, args, run: dict) -> None:
+    latencies, errors, searched = run["latencies"], run["errors"], run["searched"]
+    rps = len(latencies) / run["seconds"]
+    p95 = percentile(latencies, 0.95) * 1000
+    distinct = len(set(searched))
+    p99 = percentile(latencies, 0.99) * 1000
+    clients = f"{args.clients} clients, {run['seconds']:.0f} s"
+    print(f"  gunicorn ×3, {clients}, 60 % search / 40 % profiles, {title}:")
+    rps_verdict = _verdict(rps >= TARGETS["http_rps"])
+    print(f"    {len(latencies):,} requests, {rps:.0f} req/s (target ≥ 100: {rps_verdict})")
+    print(f"    p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95:.0f} ms ", end="")
+    print(f"(target ≤ 150: {_verdict(p95 <= TARGETS['http_p95_ms'])}), p99 {p99:.0f} ms")
+    print(
+        f"    {len(searched):,} search pages, {distinct:,} different ones "
+        f"(with the cache on, {1 - distinct / max(1, len(searched)):.0%} of them could be answered from it)"
+    )
+    print(f"    errors {len(errors)}")
+    for error in errors[:5]:
+        print(f"    error: {error}")
+    if errors:
+        log = (Path(os.environ["STATIC_ROOT"]).parent / "gunicorn.log").read_text()[-3000:]
+        print(f"    gunicorn's log ends with:\n{log}")
 
 
 def _verdict(passed: bool) -> str:

@@ -137,6 +137,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The search page's results, shared by every buyer (suppliers/search_cache.py): kept this long,
+# and served this long after a change to a firm before being computed again (0: always fresh).
+SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 300)
+SEARCH_CACHE_LAG_SECONDS = env_int("SEARCH_CACHE_LAG_SECONDS", 2)
+
 # With no broker the app must still boot and do its background work: run tasks in-process.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if CELERY_TASK_ALWAYS_EAGER:

@@ -4,13 +4,16 @@
 The services call it themselves; these receivers cover what staff change in the admin on other
 records: a cluster membership (cluster facet, cluster anchors in matching) and the organisation
 itself (its names and province; ``portal.signals.organisation_edited``, sent by its admin).
+The cached search results (``search_cache``) follow a firm's deletion and the facets' labels.
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from portal.models import Province, Sector, Term
 from portal.signals import organisation_edited
-from suppliers.models import ClusterMember, SupplierProfile
+from suppliers import search_cache
+from suppliers.models import Cluster, ClusterMember, SupplierProfile
 
 
 def _organisation_changed(organisation_id: int) -> None:
@@ -32,3 +35,16 @@ def cluster_member_changed(sender, instance: ClusterMember, **kwargs) -> None:
 @receiver(organisation_edited, dispatch_uid="suppliers_organisation_edited")
 def organisation_edited_in_admin(sender, organisation_id: int, **kwargs) -> None:
     _organisation_changed(organisation_id)
+
+
+def search_data_changed(sender, **kwargs) -> None:
+    search_cache.bump()
+
+
+# Labels show in every cached results block, and a deleted firm must leave them. A firm's own
+# saves go through services.profile_changed, which bumps the generation itself.
+LABELS = (Province, Sector, Term, Cluster)
+for _model in LABELS:
+    post_save.connect(search_data_changed, sender=_model, dispatch_uid=f"search_saved_{_model.__name__}")
+for _model in (*LABELS, SupplierProfile):
+    post_delete.connect(search_data_changed, sender=_model, dispatch_uid=f"search_deleted_{_model.__name__}")

@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from portal.models import Membership, Organisation, Province, Term, User
 from portal.mst import clean_tax_code
 from portal.text import accent_key, fold, legal_form_of, nfc, strip_legal_form
-from suppliers import selectors
+from suppliers import search_cache, selectors
 from suppliers.models import (
     Certificate,
     ClusterMember,
@@ -135,6 +135,7 @@ def profile_changed(profile: SupplierProfile) -> None:
         facet_values=profile.facet_values,
         updated_at=timezone.now(),
     )
+    search_cache.bump()
     capabilities_changed.send(sender=SupplierProfile, profile_id=profile.pk)
 
 
