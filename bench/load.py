@@ -210,7 +210,8 @@ def backlog() -> int:
 
 def cpu_seconds(groups: dict[str, int]) -> dict[str, float]:
     """CPU seconds used so far by each started process group (name → its id), by PostgreSQL's
-    processes and by this one (the clients). Read from /proc; processes that ended are missed."""
+    processes and by this one (the clients). Read from /proc; a process that ended counts in its
+    parent's total once the parent has reaped it."""
     names = {group: name for name, group in groups.items()}
     used = defaultdict(float)
     for path in Path("/proc").glob("[0-9]*/stat"):
@@ -229,7 +230,8 @@ def cpu_seconds(groups: dict[str, int]) -> dict[str, float]:
                 else None
             )
         if name:
-            used[name] += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            # utime, stime, and those of its children that ended (a backend, a gunicorn worker)
+            used[name] += sum(int(ticks) for ticks in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     return used
 
 

@@ -1,6 +1,7 @@
 """Reads for matching: the plain scoring inputs built from the database, and ranked results."""
 
 import datetime
+import functools
 import string
 from collections import defaultdict
 from dataclasses import dataclass
@@ -82,6 +83,14 @@ def text_tokens(*texts: str) -> frozenset[str]:
     return frozenset(
         word for text in texts for word in fold(text).split() if len(word) > 1 and word not in STOPWORDS
     )
+
+
+@functools.lru_cache(maxsize=16_384)
+def _request_tokens(*texts: str) -> frozenset[str]:
+    """``text_tokens`` of a request's titles and descriptions, remembered by the worker process:
+    every supplier edit rescores every open request, and folding their texts again was a third
+    of such a recompute. Keyed by the texts themselves, so an edited request is folded anew."""
+    return text_tokens(*texts)
 
 
 def distances() -> Distances:
@@ -229,7 +238,7 @@ def request_data(
             annual_volume=_to_float(volume),
             unit=unit,
             tolerance_mm=_to_float(tolerance),
-            tokens=text_tokens(*texts),
+            tokens=_request_tokens(*texts),
         )
         for pk, buyer, needed_by, province, volume, unit, tolerance, *texts in rows
     ]

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
@@ -57,6 +58,7 @@ SCORING_THREADS = 2
 MAX_NEAR_MISSES = 25  # the best non-eligible suppliers kept per request, with their gaps
 MAX_ATTEMPTS = 3  # a mark claimed this often without finishing is left for staff (poison)
 BATCH_SIZE = 500  # marks taken per run
+RECOMPUTE_QUEUED = "matching:recompute-queued"  # a task is queued for this quiet period
 
 
 # --- Marks ----------------------------------------------------------------------------------
@@ -81,9 +83,19 @@ def mark_for_recompute(*, supplier_ids: Iterable[int] = (), request_ids: Iterabl
 
 
 def enqueue_recompute() -> None:
-    """Ask a worker to run; if the broker is down the marks wait for the beat sweep."""
+    """Ask a worker to run; if the broker is down the marks wait for the beat sweep.
+
+    One task per quiet period is enough, whatever the number of edits: it serves every mark
+    ready when it runs and comes back while marks are still in their quiet period
+    (``recompute_marked_task``). So a burst of edits across many firms is scored together, one
+    engine build for all of them (3 suppliers cost what 1 does), not one task per edit, each
+    claiming one mark: under the load benchmark that was a third of the machine's CPU.
+    """
     from matching.tasks import recompute_marked_task
 
+    delay = settings.MATCHING_RECOMPUTE_DELAY_SECONDS
+    if delay and not cache.add(RECOMPUTE_QUEUED, "1", timeout=delay):
+        return  # the task queued in this quiet period runs after these marks were committed
     try:
         # A short delay lets a burst of edits collapse into one recompute (the marks coalesce).
         recompute_marked_task.apply_async(countdown=settings.MATCHING_RECOMPUTE_DELAY_SECONDS)
@@ -182,9 +194,11 @@ def _serve_marks(batch: int, quiet: timedelta | None) -> dict[str, int]:
 
 
 def recompute_marked_until_done(*, max_runs: int = 100, quiet: timedelta | None = None) -> dict[str, int]:
-    """Serve marks batch after batch until none is ready (bounded), logging each run.
+    """Serve the ready marks, batch after batch while batches come full (bounded), logging each run.
 
-    ``quiet`` overrides the quiet period (``timedelta(0)``: serve everything marked, now).
+    ``quiet`` overrides the quiet period (``timedelta(0)``: serve everything marked, now). Marks
+    that become ready meanwhile are not chased one by one: ``recompute_marked_task`` comes back
+    for them after a quiet period and serves them together.
     """
     done = {"suppliers": 0, "requests": 0, "runs": 0}
     if not RecomputeMark.objects.exists():
@@ -199,6 +213,8 @@ def recompute_marked_until_done(*, max_runs: int = 100, quiet: timedelta | None 
         done["suppliers"] += served["suppliers"]
         done["requests"] += served["requests"]
         done["runs"] += 1
+        if served["suppliers"] + served["requests"] < BATCH_SIZE:
+            break  # no backlog left behind this batch
     return done
 
 

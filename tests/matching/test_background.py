@@ -7,6 +7,7 @@ worker and run in the services run of `make test`.
 import datetime
 import os
 import signal
+import time
 
 import pytest
 from django.utils import timezone
@@ -16,6 +17,7 @@ from matching.models import RecomputeMark, RecomputeRun
 from matching.tasks import recompute_marked_task
 from tests.conftest import needs_real_worker, wait_until
 from tests.matching.helpers import (
+    make_supplier,
     score_total,
     set_capacity,
     settled,
@@ -46,6 +48,29 @@ def test_a_burst_of_edits_collapses_into_few_recomputes_with_the_same_result(cel
     after_burst = score_total(request, supplier)
     services.recompute_all()
     assert score_total(request, supplier) == pytest.approx(after_burst, abs=1e-6)
+
+
+@needs_real_worker
+@pytest.mark.parametrize(
+    ("pause", "most_runs"), [(0, 3), (0.15, 6)], ids=["at once", "slower than a recompute"]
+)
+def test_edits_to_many_firms_in_a_burst_are_scored_together(celery_worker, market, pause, most_runs):
+    """At once: the task must not chase marks one by one as they come out of their quiet period.
+    Slower: each edit's own task would find one mark; one task per quiet period finds several."""
+    request = market[0]
+    firms = [make_supplier(f"Cơ khí Loạt {n}", processes=[("stamping", 1_000)]) for n in range(12)]
+    wait_until(settled, timeout=60)
+    RecomputeRun.objects.all().delete()
+    for n, firm in enumerate(firms):
+        set_capacity(firm.processes.get(), 5_000 + n)
+        time.sleep(pause)
+    wait_until(settled, timeout=60)
+    runs = RecomputeRun.objects.filter(suppliers__gt=0)
+    assert sum(run.suppliers for run in runs) >= len(firms)
+    assert runs.count() <= most_runs  # of 12
+    after_burst = {firm.pk: score_total(request, firm) for firm in firms}
+    services.recompute_all()
+    assert {firm.pk: score_total(request, firm) for firm in firms} == pytest.approx(after_burst, abs=1e-6)
 
 
 @needs_real_worker
