@@ -14,10 +14,12 @@ each number of concurrent users in ``--users``, for ``--seconds``, every user in
   each edit marks the firm for recompute, which the worker does in the background;
 - 10 %: a Sở Công Thương official opening the staff dashboard or the programme list.
 
-Printed per level: requests/s, p50/p95/p99 (all requests, and per kind), errors, and the recompute
-backlog (marks waiting) at the start and the end; after the last level, the seconds until the
-worker has drained it. A user waits for each answer before the next request (a closed loop), so
-the figures are those of N people clicking without pause: more than N real users would cause.
+Printed per level: requests/s, p50/p95/p99 (all requests, and per kind), errors, the recompute
+backlog (marks waiting) at the start and the end, its peak and the longest a change waited for its
+scores during the level, and the CPU seconds each part used; after the last level, the seconds
+until the worker has drained it. A user waits for each answer before the next request (a closed
+loop), so the figures are those of N people clicking without pause: more than N real users
+would cause.
 """
 
 import argparse
@@ -205,6 +207,33 @@ def backlog() -> int:
     return RecomputeMark.objects.count()
 
 
+class BacklogWatch(threading.Thread):
+    """Samples the recompute backlog twice a second while a level runs: the most marks waiting,
+    and the longest any firm's change had waited for its scores (its mark's ``first_marked_at``).
+    A backlog that drains under load keeps the second small; one that falls behind makes it grow."""
+
+    def __init__(self, stop: float):
+        super().__init__()
+        self.stop, self.most, self.longest = stop, 0, 0.0
+
+    def run(self) -> None:
+        from django.db import connection
+        from django.db.models import Count, Min
+        from django.utils import timezone
+
+        from matching.models import RecomputeMark
+
+        try:
+            while time.monotonic() < self.stop:
+                state = RecomputeMark.objects.aggregate(marks=Count("pk"), oldest=Min("first_marked_at"))
+                self.most = max(self.most, state["marks"])
+                if state["oldest"]:
+                    self.longest = max(self.longest, (timezone.now() - state["oldest"]).total_seconds())
+                time.sleep(0.5)
+        finally:
+            connection.close()
+
+
 # --- Running ------------------------------------------------------------------------------------
 
 
@@ -240,6 +269,7 @@ def level(port: int, who: dict, users: int, seconds: float, groups: dict[str, in
     before, cpu_before = backlog(), cpu_seconds(groups)
     stop = time.monotonic() + seconds
     threads = [threading.Thread(target=user_loop, args=(port, who, n, stop, results)) for n in range(users)]
+    threads.append(watch_backlog := BacklogWatch(stop))
     with timed() as watch:
         for thread in threads:
             thread.start()
@@ -252,6 +282,10 @@ def level(port: int, who: dict, users: int, seconds: float, groups: dict[str, in
         f"{len(everything) / watch.seconds:.0f} req/s, p50 {statistics.median(everything) * 1000:.0f} ms, "
         f"p95 {p95:.0f} ms, p99 {percentile(everything, 0.99) * 1000:.0f} ms, errors {len(results.errors)}; "
         f"recompute backlog {before} → {backlog()}"
+    )
+    print(
+        f"      backlog during the level: at most {watch_backlog.most} marks; the longest a change "
+        f"waited for its scores: {watch_backlog.longest:.1f} s"
     )
     for kind, values in sorted(results.latencies.items()):
         print(
