@@ -116,8 +116,9 @@ class SupplierProfile(models.Model):
     # Derived, rebuilt by services.profile_refresh_search: the folded text that search and matching read.
     search_document = models.TextField(editable=False, blank=True)
     # The same words with their diacritics (lower case, NFC): ranks exact-diacritic matches first.
-    # On PostgreSQL a stored tsvector of search_document (column ``search_vector``, GIN-indexed)
-    # and a trigram index sit beside these, created by migration 0002 and read by suppliers.search.
+    # On PostgreSQL a stored tsvector of every prefix of every word of search_document (column
+    # ``search_vector``, GIN-indexed) and a trigram index sit beside these, created by migrations
+    # 0002 and 0006 and read by suppliers.search.
     search_exact = models.TextField(editable=False, blank=True)
     # Every search facet's values, so a search counts its facets from one read of its matches
     # (suppliers.search): {"province": id, "sector": [ids], "process": [ids], "material": [ids],

@@ -8,9 +8,10 @@ weigh more again where the firm has them exactly, so "đúc nhôm" lists alumini
 firms of somebody named "Đức".
 
 Two engines, one behaviour:
-- PostgreSQL: the words become a prefix ``tsquery`` over the stored, GIN-indexed ``search_vector``
-  (migration suppliers 0002); when no firm has them all, trigram word similarity (``<%``, GIN
-  trigram index) takes the words nobody has as typos.
+- PostgreSQL: ``search_vector`` (stored, GIN-indexed) holds every prefix of every word of
+  ``search_document`` as a lexeme (migrations suppliers 0002 and 0006), so the words become one
+  exact ``tsquery`` (``'gia' & 'do'``) rather than a prefix scan per word; when no firm has them
+  all, trigram word similarity (``<%``, GIN trigram index) takes the words nobody has as typos.
 - SQLite (the embedded default): the same prefix test with LIKE on ``search_document``; typos are
   corrected to the closest word that firms do use (``difflib``).
 
@@ -56,6 +57,7 @@ from suppliers.filters import SupplierProfileFilter
 from suppliers.models import Cluster, SupplierProfile
 
 COUNT_CAP = 1000  # broad queries say "1000+" rather than count every match
+PREFIX_LENGTH = 20  # the longest word prefix stored in search_vector (migration suppliers 0006)
 FACET_VALUES_SHOWN = 12
 NAME_WEIGHT, EXACT_WEIGHT = 3, 4
 
@@ -85,17 +87,26 @@ def _begins_a_word(column: str, word: str) -> Q:
     return Q(**{f"{column}__startswith": word}) | Q(**{f"{column}__contains": f" {word}"})
 
 
+def word_prefixes_query(words: tuple[str, ...]) -> str:
+    """The tsquery of firms having every word as the beginning of one of theirs: ``search_vector``
+    holds every prefix of every word, up to PREFIX_LENGTH letters (migration suppliers 0006)."""
+    # Folded words are [0-9a-z]+ only: nothing in them needs quoting inside the quotes.
+    return " & ".join(f"'{word[:PREFIX_LENGTH]}'" for word in words)
+
+
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
 def _having_words(profiles: QuerySet, words: tuple[str, ...]) -> QuerySet:
     if _postgres():
-        # Folded words are [0-9a-z]+ only: nothing in them is tsquery syntax.
-        tsquery = " & ".join(f"{word}:*" for word in words)
-        return profiles.filter(
-            RawSQL("search_vector @@ to_tsquery('cnht', %s)", (tsquery,), output_field=BooleanField())
+        found = profiles.filter(
+            RawSQL("search_vector @@ %s::tsquery", (word_prefixes_query(words),), output_field=BooleanField())
         )
+        for word in words:
+            if len(word) > PREFIX_LENGTH:  # its first PREFIX_LENGTH letters matched: now the rest
+                found = found.filter(_begins_a_word("search_document", word))
+        return found
     condition = Q()
     for word in words:
         condition &= _begins_a_word("search_document", word)

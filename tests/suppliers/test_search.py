@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.contrib.admin import site
+from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from portal.models import Organisation, Province, Sector
 from suppliers import search
 from suppliers.models import Product, SupplierProfile
 from suppliers.services import profile_changed
+from tests.conftest import ON_POSTGRES
 from tests.matching.helpers import make_supplier
 
 pytestmark = pytest.mark.django_db
@@ -374,3 +376,34 @@ def test_counts_with_nothing_ticked_are_the_per_firm_counts(stored, day):
     nothing_ticked = {key: set() for key in search.FACETS}
     per_firm = search._counts(search._facet_values(rows, day), nothing_ticked)
     assert search._counts_of_all(rows, day) == per_firm
+
+
+# --- Word prefixes (PostgreSQL's search_vector, migration suppliers 0006) ---------------------
+
+WORDS = st.text("abdo09", min_size=1, max_size=26)  # few letters: words share prefixes often
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the stored word prefixes are PostgreSQL's")
+@given(document=st.lists(WORDS, max_size=6), words=st.lists(WORDS, min_size=1, max_size=3))
+def test_the_stored_prefixes_match_exactly_what_begins_a_word(document, words):
+    """The tsquery over the stored prefixes finds a text when every word's first PREFIX_LENGTH
+    letters begin one of its words (longer words are checked on search_document after)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT cnht_word_prefixes(%s) @@ %s::tsquery",
+            [" ".join(document), search.word_prefixes_query(tuple(words))],
+        )
+        found = cursor.fetchone()[0]
+    short = [word[: search.PREFIX_LENGTH] for word in words]
+    assert found == all(any(mine.startswith(word) for mine in document) for word in short)
+
+
+def test_a_word_longer_than_the_stored_prefixes_must_match_whole(firms):
+    long_word = "electrochemicalmachiningx"  # 25 letters: past PREFIX_LENGTH
+    with_products(firms["dong_a"], long_word)
+
+    def having(word: str) -> list:  # the words' own test, before any typo tolerance
+        return list(search._having_words(SupplierProfile.objects.all(), (word,)))
+
+    assert having(long_word[:22]) == [firms["dong_a"]]
+    assert having(long_word[:21] + "q") == []  # the same first 20 letters, then another
