@@ -46,6 +46,8 @@ POSTGRES_DOWN = [
 ]
 
 
+# Like 0002's and 0004's: a migration keeps its own helpers, so that what an applied migration
+# does can never change with shared code.
 def _on_postgres(statements):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
