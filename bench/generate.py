@@ -473,6 +473,8 @@ def _suppliers(rng: random.Random, vocab: Vocabulary, count: int, today: datetim
                 verification_status=status,
                 verified_at=now if status == "verified" else None,
                 search_document=" ".join(p for p in parts if p),
+                name_search_key=organisation.name_search_key,
+                search_province=organisation.province,
                 search_exact=" ".join(
                     accent_key(t) for t in [plan["name"], plan["name_en"], *(vi for vi, _en in products)]
                 ),

@@ -95,7 +95,9 @@ class SupplierProfileFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_province(self, queryset, name, provinces):
-        return queryset.filter(organisation__province__in=provinces) if provinces else queryset
+        # The profile's copy of its organisation's province (services.profile_changed keeps it):
+        # no join to the organisations, so the words and the province meet in one bitmap.
+        return queryset.filter(search_province__in=provinces) if provinces else queryset
 
     def filter_process(self, queryset, name, terms):
         if not terms:

@@ -129,10 +129,14 @@ def profile_changed(profile: SupplierProfile) -> None:
     profile.search_document = profile_search_document(profile)
     profile.search_exact = profile_search_exact(profile)
     profile.facet_values = profile_facet_values(profile)
+    profile.name_search_key = profile.organisation.name_search_key
+    profile.search_province_id = profile.organisation.province_id
     SupplierProfile.objects.filter(pk=profile.pk).update(
         search_document=profile.search_document,
         search_exact=profile.search_exact,
         facet_values=profile.facet_values,
+        name_search_key=profile.name_search_key,
+        search_province_id=profile.search_province_id,
         updated_at=timezone.now(),
     )
     search_cache.bump()

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from portal.admin import OrganisationAdmin
 from portal.models import Organisation, Province, Sector
 from suppliers import search
+from suppliers.filters import SupplierProfileFilter
 from suppliers.models import Product, SupplierProfile
 from suppliers.services import profile_changed
 from tests.conftest import ON_POSTGRES
@@ -313,17 +314,22 @@ def test_facet_counts_and_results_equal_the_database_filters_for_random_ticks(db
                 assert value.count == len(_filtered_ids(ticked)), (params, facet.key, value.code)
 
 
+@pytest.mark.parametrize("ticked", [{}, {"material": "aluminium"}])  # organisations' names, profiles'
 @pytest.mark.parametrize("typed", ["co khi", "nhom", "nhôm", "Số", "dap", "co khi so"])
-def test_a_broad_search_ranks_by_tiers_in_the_same_order(firms, monkeypatch, typed):
+def test_a_broad_search_ranks_by_tiers_in_the_same_order(firms, monkeypatch, typed, ticked):
     for number in range(6):
         make_supplier(f"Công ty TNHH Cơ khí Nhôm Số {number}", materials=["aluminium"])
         make_supplier(f"Xưởng Dập Số {number}", materials=["aluminium"])
+    make_supplier("Công ty TNHH Cơ khí Nhôm Số Thép", materials=["cold-rolled-steel"])  # left out when ticked
     monkeypatch.setattr(search, "COUNT_CAP", 3)  # every search here is "broad"
     params = QueryDict(mutable=True)
     params["q"] = typed
+    params.update(ticked)
     result = search.run(SupplierProfile.objects.all(), params)
     assert isinstance(result.profiles, search.RankedByTiers)
-    expected = list(search.ranked(result.matched, result.query).values_list("pk", flat=True))
+    assert result.profiles.name == (search.NAME if ticked else search.ORGANISATION_NAME)
+    narrowed = SupplierProfileFilter(data=params, queryset=result.matched).qs
+    expected = list(search.ranked(narrowed, result.query).values_list("pk", flat=True))
     assert len(expected) > 3
     assert [p.pk for p in result.profiles[0 : len(expected)]] == expected
     assert [p.pk for p in result.profiles[2:5]] == expected[2:5]  # a later page
@@ -345,10 +351,21 @@ def test_facet_values_follow_changes_made_in_the_admin(firms):
     assert dong_a.facet_values["cluster"] == [] and names(f"cluster={cluster.pk}") == []
     organisation = dong_a.organisation
     organisation.province = Province.objects.get(code="79")
+    organisation.name = "Công ty TNHH Cơ khí Aa Đông Á"
     OrganisationAdmin(Organisation, site).save_model(None, organisation, None, change=True)  # staff's edit
     dong_a.refresh_from_db()
     assert dong_a.facet_values["province"] == organisation.province_id
-    assert "Công ty TNHH Cơ khí Đông Á" in names("province=79")
+    assert "Công ty TNHH Cơ khí Aa Đông Á" in names("province=79")
+    # The profile's copies of the name and province, which sorting and the filters read, follow.
+    assert (dong_a.name_search_key, dong_a.search_province_id) == (
+        organisation.name_search_key,
+        organisation.province_id,
+    )
+    by_name = names("sort=name")
+    assert by_name.index("Công ty TNHH Cơ khí Aa Đông Á") == 0, by_name
+    in_79 = SupplierProfileFilter(data=QueryDict("province=79"), queryset=SupplierProfile.objects.all()).qs
+    in_48 = SupplierProfileFilter(data=QueryDict("province=48"), queryset=SupplierProfile.objects.all()).qs
+    assert dong_a in in_79 and dong_a not in in_48
 
 
 DAYS = st.sampled_from([None, "2026-01-01", "2026-12-05", "2027-06-30"])
