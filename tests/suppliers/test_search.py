@@ -227,13 +227,16 @@ def test_a_broad_search_counts_facets_over_the_first_matches_and_says_so(client,
 
 
 @pytest.mark.parametrize("ticks", ["province=79", "province=79&verified=true", "province=48&province=79"])
-def test_ticks_on_more_matches_than_the_cap_list_and_count_what_passes(firms, monkeypatch, ticks):
-    """Words (here: none) matching more firms than COUNT_CAP, narrowed by ticks: the firms that
-    pass are listed and counted exactly when they are few, "1000+" (the cap + 1) when not."""
+@pytest.mark.parametrize("words", ["", "q=co+khi&"])  # with words, the ids come ranked
+def test_ticks_on_more_matches_than_the_cap_list_and_count_what_passes(firms, monkeypatch, ticks, words):
+    """Words matching more firms than COUNT_CAP, narrowed by ticks: the firms that pass are
+    listed in rank order and counted exactly when they are few, "1000+" (the cap + 1) when not."""
+    for number in range(3):
+        make_supplier(f"Công ty TNHH Cơ khí Hòa Bình {number}", province="79")
     monkeypatch.setattr(search, "COUNT_CAP", 3)
-    params = QueryDict(ticks)
+    params = QueryDict(words + ticks)
     expected = _filtered_ids(params)
-    assert SupplierProfile.objects.count() > 3
+    assert len(_filtered_ids(QueryDict(words))) > 3
 
     result = search.run(SupplierProfile.objects.all(), params)
 
