@@ -41,10 +41,17 @@ def search_data_changed(sender, **kwargs) -> None:
     search_cache.bump()
 
 
-# Labels show in every cached results block, and a deleted firm must leave them. A firm's own
-# saves go through services.profile_changed, which bumps the generation itself.
+def labels_changed(sender, **kwargs) -> None:
+    search_cache.labels_changed()
+    search_cache.bump()
+
+
+# Labels show in every cached results block (and are cached themselves), and a deleted firm must
+# leave them. A firm's own saves go through services.profile_changed, which bumps the generation.
 LABELS = (Province, Sector, Term, Cluster)
 for _model in LABELS:
-    post_save.connect(search_data_changed, sender=_model, dispatch_uid=f"search_saved_{_model.__name__}")
-for _model in (*LABELS, SupplierProfile):
-    post_delete.connect(search_data_changed, sender=_model, dispatch_uid=f"search_deleted_{_model.__name__}")
+    post_save.connect(labels_changed, sender=_model, dispatch_uid=f"search_saved_{_model.__name__}")
+    post_delete.connect(labels_changed, sender=_model, dispatch_uid=f"search_deleted_{_model.__name__}")
+post_delete.connect(
+    search_data_changed, sender=SupplierProfile, dispatch_uid="search_deleted_SupplierProfile"
+)

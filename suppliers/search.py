@@ -57,6 +57,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Province, Sector, Term
 from portal.text import accent_key, fold, strip_legal_form
+from suppliers import search_cache
 from suppliers.filters import SupplierProfileFilter
 from suppliers.models import Cluster, SupplierProfile
 
@@ -398,7 +399,13 @@ def _failing(values: FacetValues, selection: dict[str, set]) -> list[str]:
 
 
 def _labels() -> dict[str, dict]:
-    """facet → {counted key: (code in the URL, label)} in the active language, in four queries."""
+    """facet → {counted key: (code in the URL, label)} in the active language, cached
+    (``search_cache.labels``)."""
+    return search_cache.labels(_read_labels)
+
+
+def _read_labels() -> dict[str, dict]:
+    """``_labels`` from the database, in four queries; plain strings, so that they can be cached."""
     english = get_language() == "en"
 
     def named(model) -> dict:
@@ -420,8 +427,8 @@ def _labels() -> dict[str, dict]:
         "material": terms[Term.Kind.MATERIAL],
         "certification": terms[Term.Kind.CERTIFICATION],
         "cluster": {c.pk: (str(c.pk), c.name) for c in Cluster.objects.all()},
-        "size": {value: (value, label) for value, label in SupplierProfile.EmployeesBand.choices},
-        "verified": {"true": ("true", _("Verified")), "false": ("false", _("Not verified (yet)"))},
+        "size": {value: (value, str(label)) for value, label in SupplierProfile.EmployeesBand.choices},
+        "verified": {"true": ("true", str(_("Verified"))), "false": ("false", str(_("Not verified (yet)")))},
     }
 
 

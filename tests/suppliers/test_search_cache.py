@@ -142,3 +142,40 @@ def test_no_cache_when_turned_off(settings):
     for _ in range(2):
         search_cache.block(QueryDict("q=dap"), TODAY, lambda: made.append(1) or "")
     assert made == [1, 1]
+
+
+# --- The facets' labels, cached apart from the results ------------------------------------------
+
+
+def test_the_facets_labels_are_read_once_and_follow_a_rename_in_each_language(
+    settings, django_assert_num_queries
+):
+    from django.utils import translation
+
+    from suppliers import search
+
+    settings.SEARCH_CACHE_LAG_SECONDS = 0
+    province = Province.objects.get(code="48")
+    with django_assert_num_queries(4):
+        assert search._labels()["province"][province.pk] == ("48", province.name_vi)
+    with django_assert_num_queries(0):
+        search._labels()
+    with translation.override("en"), django_assert_num_queries(4):
+        assert search._labels()["province"][province.pk][1] == province.name_en
+    make_supplier("Công ty TNHH Cơ khí Đông Á")  # a firm's edit does not drop the labels
+    with django_assert_num_queries(0):
+        search._labels()
+    province.name_vi = "Thành phố Đà Nẵng (mới)"
+    province.save()
+    assert search._labels()["province"][province.pk][1] == "Thành phố Đà Nẵng (mới)"
+    with translation.override("en"):
+        assert search._labels()["verified"]["true"][1] == "Verified"
+
+
+def test_the_labels_are_read_every_time_with_the_cache_off(settings, django_assert_num_queries):
+    from suppliers import search
+
+    settings.SEARCH_CACHE_SECONDS = 0
+    search._labels()
+    with django_assert_num_queries(4):
+        search._labels()
