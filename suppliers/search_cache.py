@@ -43,7 +43,7 @@ def block(params, day, render: Callable[[], str]) -> str:
         return render()
     key = _key(params, day)
     found = cache.get_many([GENERATION, key])
-    generation = found.get(GENERATION) or _start_generation()
+    generation = found.get(GENERATION) or _start(GENERATION)
     entry = found.get(key)
     if entry is not None and _fresh(entry, generation):
         return mark_safe(entry["html"])  # noqa: S308 (our own template's output, escaped when rendered)
@@ -55,8 +55,7 @@ def block(params, day, render: Callable[[], str]) -> str:
 
 def bump() -> None:
     """Say that firms' search data changed: now, and again when the current transaction commits."""
-    _new_generation()
-    transaction.on_commit(_new_generation)
+    _bump(GENERATION)
 
 
 def labels(read: Callable[[], dict]) -> dict:
@@ -77,8 +76,7 @@ def labels(read: Callable[[], dict]) -> dict:
 
 def labels_changed() -> None:
     """Say that a facet's labels changed: now, and again when the current transaction commits."""
-    _new_labels_generation()
-    transaction.on_commit(_new_labels_generation)
+    _bump(LABELS_GENERATION)
 
 
 def _fresh(entry: dict, generation: str) -> bool:
@@ -92,20 +90,19 @@ def _key(params, day) -> str:
     return f"suppliers:search:{hashlib.sha256(described.encode()).hexdigest()}"
 
 
-def _new_generation() -> None:
-    cache.set(GENERATION, uuid.uuid4().hex, None)
+def _bump(name: str) -> None:
+    """A new generation ``name`` now, and again when the current transaction commits: a read made
+    between the change and its commit cannot be kept as current."""
 
+    def renew() -> None:
+        cache.set(name, uuid.uuid4().hex, None)
 
-def _new_labels_generation() -> None:
-    cache.set(LABELS_GENERATION, uuid.uuid4().hex, None)
-
-
-def _start_generation() -> str:
-    """The generation when the cache has none (first search, or Redis emptied): a new one, so no
-    block made before can pass as current."""
-    return _start(GENERATION)
+    renew()
+    transaction.on_commit(renew)
 
 
 def _start(name: str) -> str:
+    """The generation ``name`` when the cache has none (first search, or Redis emptied): a new one,
+    so nothing cached before can pass as current."""
     cache.add(name, uuid.uuid4().hex, None)
     return cache.get(name) or uuid.uuid4().hex
