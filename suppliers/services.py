@@ -6,7 +6,7 @@ announces the change (``signals.capabilities_changed``) so matching can recomput
 
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -32,11 +32,13 @@ from suppliers.models import (
     Document,
     Equipment,
     Invitation,
+    NamePrefix,
     ProcessCapability,
     Product,
     SupplierProfile,
 )
 from suppliers.permissions import can_manage_members
+from suppliers.search import name_prefixes
 from suppliers.signals import capabilities_changed
 from suppliers.uploads import private_file_store
 
@@ -139,8 +141,17 @@ def profile_changed(profile: SupplierProfile) -> None:
         search_province_id=profile.search_province_id,
         updated_at=timezone.now(),
     )
+    NamePrefix.objects.filter(profile=profile).delete()
+    NamePrefix.objects.bulk_create(name_prefix_rows([(profile.pk, profile.name_search_key)]))
     search_cache.bump()
     capabilities_changed.send(sender=SupplierProfile, profile_id=profile.pk)
+
+
+def name_prefix_rows(names: Iterable[tuple[int, str]]) -> Iterator[NamePrefix]:
+    """The ``NamePrefix`` rows of firms given as (profile id, folded name): search's names in name order."""
+    for profile_id, name in names:
+        for prefix in name_prefixes(name):
+            yield NamePrefix(prefix=prefix, name_key=name, profile_id=profile_id)
 
 
 @transaction.atomic

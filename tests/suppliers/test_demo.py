@@ -1,6 +1,7 @@
 """Demo supplier firms: deterministic, idempotent, realistic enough to demo search and matching."""
 
 import time
+from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
@@ -12,7 +13,15 @@ from portal.models import Organisation
 from portal.mst import clean_tax_code
 from portal.text import fold
 from suppliers import demo, demo_catalogue
-from suppliers.models import Certificate, Cluster, ClusterMember, ProcessCapability, SupplierProfile
+from suppliers.models import (
+    Certificate,
+    Cluster,
+    ClusterMember,
+    NamePrefix,
+    ProcessCapability,
+    SupplierProfile,
+)
+from suppliers.search import name_prefixes
 
 
 def _load_all():
@@ -148,3 +157,19 @@ def test_the_command_loads_every_app_and_prints_the_supplier_counts(db, capsys):
     assert "supplier@demo.cnht.vn" in printed
     assert "Demo data (suppliers): profiles" in printed
     assert SupplierProfile.objects.count() >= 180
+
+
+def test_every_demo_firm_has_its_search_copies(loaded):
+    """Search reads the name and province copies and the name prefixes: the demo firms have them."""
+    profiles = SupplierProfile.objects.select_related("organisation")
+    prefixes = defaultdict(set)
+    for profile_id, prefix in NamePrefix.objects.values_list("profile_id", "prefix"):
+        prefixes[profile_id].add(prefix)
+    assert profiles.count() == loaded["profiles"]
+    for profile in profiles:
+        organisation = profile.organisation
+        assert (profile.name_search_key, profile.search_province_id) == (
+            organisation.name_search_key,
+            organisation.province_id,
+        )
+        assert prefixes[profile.pk] == name_prefixes(organisation.name_search_key), organisation.name

@@ -19,7 +19,7 @@ from portal.admin import OrganisationAdmin
 from portal.models import Organisation, Province, Sector
 from suppliers import search
 from suppliers.filters import SupplierProfileFilter
-from suppliers.models import Product, SupplierProfile
+from suppliers.models import NamePrefix, Product, SupplierProfile
 from suppliers.services import profile_changed
 from tests.conftest import ON_POSTGRES
 from tests.matching.helpers import make_supplier
@@ -324,6 +324,7 @@ def test_a_broad_search_ranks_by_tiers_in_the_same_order(firms, monkeypatch, typ
         make_supplier(f"Công ty TNHH Cơ khí Nhôm Số {number}", materials=["aluminium"])
         make_supplier(f"Xưởng Dập Số {number}", materials=["aluminium"])
     make_supplier("Công ty TNHH Cơ khí Nhôm Số Thép", materials=["cold-rolled-steel"])  # left out when ticked
+    make_supplier("Công ty TNHH Aa Sơn Nhôm", materials=["aluminium"])  # "so" begins "son"; "Số" is not "Sơn"
     monkeypatch.setattr(search, "COUNT_CAP", 3)  # every search here is "broad"
     params = QueryDict(mutable=True)
     params["q"] = typed
@@ -336,6 +337,11 @@ def test_a_broad_search_ranks_by_tiers_in_the_same_order(firms, monkeypatch, typ
     assert len(expected) > 3
     assert [p.pk for p in result.profiles[0 : len(expected)]] == expected
     assert [p.pk for p in result.profiles[2:5]] == expected[2:5]  # a later page
+    # Three places all go to firms with every word in their name: read from the name prefixes.
+    # More places than such firms: the tiers rank them.
+    assert result.profiles._named_in_full(3) == expected[:3]
+    assert result.profiles._named_in_full(len(expected)) in (None, expected)
+    assert result.profiles._named_in_full(len(expected) + 1) is None
     paginator = search.CappedPaginator(result.listing(lambda qs: qs.select_related("organisation")), 2)
     assert [p.pk for p in paginator.page(2).object_list] == expected[2:4]
 
@@ -369,6 +375,54 @@ def test_facet_values_follow_changes_made_in_the_admin(firms):
     in_79 = SupplierProfileFilter(data=QueryDict("province=79"), queryset=SupplierProfile.objects.all()).qs
     in_48 = SupplierProfileFilter(data=QueryDict("province=48"), queryset=SupplierProfile.objects.all()).qs
     assert dong_a in in_79 and dong_a not in in_48
+    # And so do its name prefixes, which a broad search's first places are read from.
+    assert _prefixes_of(dong_a) == search.name_prefixes("co khi aa dong a") and "aa" in _prefixes_of(dong_a)
+
+
+def _prefixes_of(profile) -> set[str]:
+    rows = NamePrefix.objects.filter(profile=profile)
+    assert set(rows.values_list("name_key", flat=True)) == {profile.name_search_key}
+    return set(rows.values_list("prefix", flat=True))
+
+
+def test_name_prefixes_are_every_beginning_of_every_word_of_the_name(firms):
+    every = {"c", "co", "k", "kh", "khi", "d", "do", "don", "dong", "a"}
+    assert search.name_prefixes("co khi dong a") == every
+    assert search.name_prefixes("x" * 30) == {"x" * n for n in range(1, search.PREFIX_LENGTH + 1)}
+    duc_nhom = firms["duc_nhom"]
+    assert _prefixes_of(duc_nhom) == search.name_prefixes(duc_nhom.name_search_key)
+    assert {"duc", "nho", "mien", "trung"} <= _prefixes_of(duc_nhom)
+    pk = duc_nhom.pk
+    duc_nhom.delete()
+    assert NamePrefix.objects.exists() and not NamePrefix.objects.filter(profile_id=pk).exists()
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL storage settings")
+def test_the_columns_a_broad_search_reads_stay_in_the_row():
+    """Migration 0008: a broad search reads search_vector and facet_values of 1,001 rows; kept in
+    the row (not TOAST), facet values as text (no jsonb output function)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage, format_type(atttypid, atttypmod) FROM pg_attribute"
+            " WHERE attrelid = 'suppliers_supplierprofile'::regclass"
+            " AND attname IN ('search_vector', 'facet_values') ORDER BY attname"
+        )
+        assert cursor.fetchall() == [("facet_values", "m", "text"), ("search_vector", "m", "tsvector")]
+        cursor.execute("SELECT reloptions FROM pg_class WHERE oid = 'suppliers_supplierprofile'::regclass")
+        assert cursor.fetchone()[0] == ["toast_tuple_target=8160"]
+    firm = make_supplier("Công ty TNHH Cơ khí Chu Lai")
+    firm.description = " ".join(f"chi tiết số {n}" for n in range(300))
+    firm.save()
+    profile_changed(firm)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_size(search_vector) > 2000, pg_column_compression(search_vector)"
+            " FROM suppliers_supplierprofile WHERE id = %s",
+            [firm.pk],
+        )
+        assert cursor.fetchone() == (True, None)  # large, and neither compressed nor moved out
+    firm.refresh_from_db()
+    assert firm.facet_values["verified"] is True
 
 
 DAYS = st.sampled_from([None, "2026-01-01", "2026-12-05", "2027-06-30"])
