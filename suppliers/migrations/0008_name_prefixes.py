@@ -19,7 +19,6 @@
 from django.db import migrations, models
 
 import suppliers.models
-from suppliers.search import name_prefixes
 
 BATCH = 2_000  # profiles per bulk insert (≈ 50,000 prefix rows)
 
@@ -37,6 +36,12 @@ TOASTED = [
 ]
 
 
+# A migration keeps its own helpers (as 0002, 0004 and 0006 do), so that what an applied migration
+# does can never change with shared code: this is ``suppliers.search.name_prefixes`` as of now.
+def _name_prefixes(name: str) -> set[str]:
+    return {word[:length] for word in name.split() for length in range(1, min(len(word), 20) + 1)}
+
+
 def _fill(apps, schema_editor):
     profiles = apps.get_model("suppliers", "SupplierProfile").objects.order_by("pk")
     prefix = apps.get_model("suppliers", "NamePrefix")
@@ -45,7 +50,7 @@ def _fill(apps, schema_editor):
         prefix.objects.bulk_create(
             prefix(prefix=word_start, name_key=name, profile_id=pk)
             for pk, name in names[start : start + BATCH]
-            for word_start in name_prefixes(name)
+            for word_start in _name_prefixes(name)
         )
 
 

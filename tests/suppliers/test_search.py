@@ -5,6 +5,7 @@ stored tsvector with the ``cnht`` configuration, trigram similarity for typos). 
 """
 
 import datetime
+import importlib
 
 import pytest
 from django.contrib.admin import site
@@ -470,6 +471,17 @@ def test_the_stored_prefixes_match_exactly_what_begins_a_word(document, words):
         found = cursor.fetchone()[0]
     short = [word[: search.PREFIX_LENGTH] for word in words]
     assert found == all(any(mine.startswith(word) for mine in document) for word in short)
+
+
+@given(st.lists(WORDS, min_size=1, max_size=6), WORDS)
+def test_a_name_prefix_is_exactly_a_word_that_begins_a_word_of_the_name(name_words, word):
+    """What ``RankedByTiers._named_in_full`` reads agrees with the tiers' ``_begins_a_word``; and
+    migration 0008 filled the rows the same way."""
+    name = " ".join(name_words)
+    if len(word) <= search.PREFIX_LENGTH:
+        assert (word in search.name_prefixes(name)) == (name.startswith(word) or f" {word}" in name)
+    migration = importlib.import_module("suppliers.migrations.0008_name_prefixes")
+    assert migration._name_prefixes(name) == search.name_prefixes(name)
 
 
 def test_a_word_longer_than_the_stored_prefixes_must_match_whole(firms):
