@@ -14,7 +14,7 @@ from portal.models import Organisation, ProductGroup, Province, Sector, Term, Vs
 
 
 class JSONTextField(models.JSONField):
-    """JSON kept as plain text: for values read in bulk and never queried inside in SQL.
+    """JSON kept as plain text, for values read in bulk that no SQL query looks into.
 
     On PostgreSQL a ``jsonb`` column is turned back into text for every row read: a broad search
     reads ``facet_values`` of 1,001 firms, and that took 1.1 of its 4 ms (migration suppliers
