@@ -22,6 +22,8 @@ import suppliers.models
 
 BATCH = 2_000  # profiles per bulk insert (≈ 50,000 prefix rows)
 
+AS_TEXT = ["ALTER TABLE suppliers_supplierprofile ALTER COLUMN facet_values TYPE text USING facet_values::text"]
+AS_JSONB = ["ALTER TABLE suppliers_supplierprofile ALTER COLUMN facet_values TYPE jsonb USING facet_values::jsonb"]
 INLINE = [
     "ALTER TABLE suppliers_supplierprofile SET (toast_tuple_target = 8160)",
     "ALTER TABLE suppliers_supplierprofile ALTER COLUMN search_vector SET STORAGE MAIN,"
@@ -93,10 +95,16 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunPython(_fill, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="supplierprofile",
-            name="facet_values",
-            field=suppliers.models.JSONTextField(default=dict, editable=False),
+        # On SQLite a JSONField is text already; on PostgreSQL the USING clause makes it reversible.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="supplierprofile",
+                    name="facet_values",
+                    field=suppliers.models.JSONTextField(default=dict, editable=False),
+                )
+            ],
+            database_operations=[migrations.RunPython(_on_postgres(AS_TEXT), _on_postgres(AS_JSONB))],
         ),
         migrations.RunPython(_on_postgres(INLINE), _on_postgres(TOASTED)),
     ]
