@@ -11,6 +11,7 @@ import pytest
 from django.contrib.admin import site
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
@@ -393,6 +394,10 @@ def test_name_prefixes_are_every_beginning_of_every_word_of_the_name(firms):
     duc_nhom = firms["duc_nhom"]
     assert _prefixes_of(duc_nhom) == search.name_prefixes(duc_nhom.name_search_key)
     assert {"duc", "nho", "mien", "trung"} <= _prefixes_of(duc_nhom)
+    with CaptureQueriesContext(connection) as edit:  # an edit that leaves the name alone
+        profile_changed(duc_nhom)
+    assert not [q for q in edit.captured_queries if "INSERT" in q["sql"] and "nameprefix" in q["sql"]]
+    assert _prefixes_of(duc_nhom) == search.name_prefixes(duc_nhom.name_search_key)
     pk = duc_nhom.pk
     duc_nhom.delete()
     assert NamePrefix.objects.exists() and not NamePrefix.objects.filter(profile_id=pk).exists()
